@@ -1,0 +1,134 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The oldest aws-cdk-lib this library supports, and the version its tests run on.
+ *
+ * 2.245.0 is chosen deliberately:
+ * - it is the floor of `@aws-cdk/integ-tests-alpha` (the newest alpha on the registry, 2.245.0-alpha.0,
+ *   peers on `aws-cdk-lib ^2.245.0`), so the integration test compiles against the same version;
+ * - it writes cloud-assembly schema 53, which the newest `@aws-cdk/integ-runner` on the registry can read,
+ *   so integ-runner itself verifies the integration snapshot (aws-cdk-lib 2.258+ writes schema 54+);
+ * - it knows the Node.js 24 Lambda runtime, so `determineLatestNodeRuntime` picks Node.js 24.
+ * Anything newer in the 2.x line satisfies the peer range.
+ */
+const CDK_VERSION = '2.245.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+
+/** The handler runs on Lambda's Node.js runtime and, in the test suite, on the Node.js that runs jest. */
+const HANDLER_ENTRYPOINT = 'lambda/signaling-channel-handler/index.ts';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-kvs-signaling-channel',
+  description:
+    'AWS CDK L2 construct for Amazon Kinesis Video Streams WebRTC signaling channels: create, update in place, tag, replace, import, grant and monitor them.',
+  keywords: ['aws-cdk', 'cdk', 'kinesis-video', 'kinesis-video-streams', 'webrtc', 'signaling-channel', 'awscdk'],
+  author: 'cdk-kvs-signaling-channel maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-kvs/cdk-kvs-signaling-channel.git',
+  license: 'Apache-2.0',
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.0',
+  // ts-jest 29 and ts-node 10 support TypeScript 5; jsii brings its own compiler.
+  typescriptVersion: '~5.9.0',
+
+  // jsii targets; their names all derive from the npm name `cdk-kvs-signaling-channel`.
+  publishToPypi: {
+    distName: 'cdk-kvs-signaling-channel',
+    module: 'cdk_kvs_signaling_channel',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk_kvs.signaling_channel',
+    mavenGroupId: 'io.github.cdk-kvs',
+    mavenArtifactId: 'cdk-kvs-signaling-channel',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkKvs.SignalingChannel',
+    packageId: 'CdkKvs.SignalingChannel',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-kvs/cdk-kvs-signaling-channel-go',
+    packageName: 'cdkkvssignalingchannel',
+  },
+
+  // CI is `.ci/run` (see README), not GitHub Actions: no workflows, no mergify.
+  github: false,
+  release: false,
+
+  devDeps: [
+    '@aws-sdk/client-kinesis-video@^3',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@^4',
+    'fast-check@^4',
+    // cdk-nag 2 applies its rules as an Aspect and supports aws-cdk-lib 2.156+; cdk-nag 3 needs 2.257+.
+    'cdk-nag@^2.36.8',
+    `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
+    '@aws-cdk/integ-runner@^2.197.10',
+  ],
+
+  jestOptions: {
+    // jest 30's resolver is unrs-resolver (the same lockfile trap as below); jest 29 has no native parts.
+    jestVersion: '^29',
+    passWithNoTests: false,
+    // A changed snapshot must fail the test command: `npx projen test:update` refreshes them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // The end-to-end suite starts processes and local servers; give it room on a 2-core machine.
+      testTimeout: 60_000,
+    },
+  },
+
+  // The dev tsconfig lives in test/: its paths are relative to that folder.
+  tsconfigDev: {
+    include: ['../lambda/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'],
+  },
+
+
+  gitignore: ['/example/cdk.out/', '*.snapshot/asset.*', '/.cache/', '/dist-bindings/'],
+});
+
+// eslint-import-resolver-typescript 3.7+ pulls in unrs-resolver, whose platform-specific bindings are not all
+// served by the registry reachable here; `npm ci` then refuses the lockfile. 3.6 resolves with
+// enhanced-resolve, which has no native parts.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
+
+// The handler asset: one file, everything (the AWS SDK included) bundled, so the function never depends on
+// the SDK version a Lambda runtime happens to ship. Built before jsii compiles; shipped in the npm package.
+project.bundler.addBundle(HANDLER_ENTRYPOINT, {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  minify: true,
+  keepNames: true,
+  esbuildArgs: { '--legal-comments': 'none' },
+  watchTask: false,
+});
+
+// Locally, projen's `package` would build every jsii language (pip, Maven, dotnet and go toolchains and
+// their registries). Package only the npm tarball everywhere; the other languages are generated as source
+// by `bindings` below, which needs no toolchain but Node and Python.
+const packageJs = project.tasks.tryFind('package:js')!;
+project.packageTask.reset();
+project.packageTask.spawn(packageJs);
+
+// The example app: synthesizes a stack with three channels, no AWS credentials needed.
+const example = project.addTask('example', {
+  description: 'Synthesize the example app (example/app.ts) into example/cdk.out',
+});
+example.spawn(project.bundler.bundleTask);
+example.exec('ts-node --project test/tsconfig.json example/app.ts');
+
+project.synth();

@@ -1,0 +1,268 @@
+import { createHash } from 'crypto';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
+import { CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
+import { DesiredChannel, parseChannelProperties } from './channel-properties';
+import { ChannelService, errorName, ServiceCallError } from './channel-service';
+import { DeadlineExceededError } from './clock';
+import { Logger } from './logger';
+
+/** What the handler answers CloudFormation on success. */
+export interface ChannelResult {
+  readonly physicalResourceId: string;
+  readonly data?: Record<string, string>;
+}
+
+/**
+ * What a request has done so far, readable when it fails: a Create that fails after its channel exists
+ * must answer with that channel's ARN, so that CloudFormation's next Delete removes it.
+ */
+export interface RequestProgress {
+  createdChannelArn?: string;
+}
+
+/** A failure whose Reason is meant for the user as is. */
+export class ChannelRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelRequestError';
+  }
+}
+
+const CHANNEL_ARN = /^arn:[\w-]+:kinesisvideo:[\w-]+:\d{12}:channel\/([a-zA-Z0-9_.-]{1,256})\/\d+$/;
+
+/** The channel name inside a channel ARN, or undefined for anything that is not a channel ARN. */
+export function channelNameOf(physicalResourceId: string | undefined): string | undefined {
+  return CHANNEL_ARN.exec(physicalResourceId ?? '')?.[1];
+}
+
+/**
+ * A name for a channel the user did not name: `<stack name>-<logical id>-<hash of the request>`.
+ * The stack-name prefix lets the provider's role be scoped to the stack's channels. The hash makes a
+ * replacement's name differ from the old channel's, and a Create delivered twice produce the same name.
+ */
+export function generateChannelName(stackId: string, logicalResourceId: string, requestId: string): string {
+  // arn:aws:cloudformation:<region>:<account>:stack/<stack name>/<guid>
+  const stackName = stackId.split('/')[1] ?? 'stack';
+  const suffix = createHash('sha256').update(requestId).digest('hex').slice(0, 12);
+  const room = CHANNEL_NAME_MAX_LENGTH - stackName.length - suffix.length - 2;
+  const logicalPart = logicalResourceId.replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, Math.max(1, room));
+  return `${stackName}-${logicalPart}-${suffix}`;
+}
+
+export interface LifecycleContext {
+  readonly service: ChannelService;
+  readonly log: Logger;
+  readonly progress: RequestProgress;
+}
+
+/** Create, update or delete the channel of one CloudFormation request. */
+export async function handleChannelEvent(event: CloudFormationCustomResourceEvent, ctx: LifecycleContext): Promise<ChannelResult> {
+  switch (event.RequestType) {
+    case 'Create':
+      return createChannel(event, parseChannelProperties(event.ResourceProperties), ctx);
+    case 'Update':
+      return updateChannel(event, ctx);
+    case 'Delete':
+      return deleteChannel(event.PhysicalResourceId, ctx);
+    default:
+      throw new ChannelRequestError(`Unknown RequestType '${(event as { RequestType?: string }).RequestType}'`);
+  }
+}
+
+function result(arn: string, name: string): ChannelResult {
+  return { physicalResourceId: arn, data: { [ChannelAttribute.CHANNEL_ARN]: arn, [ChannelAttribute.CHANNEL_NAME]: name } };
+}
+
+async function createChannel(
+  event: { StackId: string; LogicalResourceId: string; RequestId: string },
+  desired: DesiredChannel,
+  ctx: LifecycleContext,
+): Promise<ChannelResult> {
+  const { service, log, progress } = ctx;
+  const name = desired.explicitName ?? generateChannelName(event.StackId, event.LogicalResourceId, event.RequestId);
+  const tags = { ...desired.tags, [OWNERSHIP_TAG_KEY]: event.RequestId };
+
+  let arn: string | undefined;
+  for (let attempt = 0; arn === undefined; attempt++) {
+    try {
+      arn = await service.create({ name, type: desired.channelType, messageTtlSeconds: desired.messageTtlSeconds, tags });
+      log('INFO', 'created signaling channel', { channelArn: arn });
+    } catch (error) {
+      if (errorName((error as ServiceCallError).cause) !== 'ResourceInUseException') {
+        throw error;
+      }
+      // The name is taken: by this very request (Lambda delivered it twice), by a channel still being
+      // deleted, or by somebody else's channel, which must never be adopted.
+      const existing = await service.describe({ name });
+      if (existing === undefined) {
+        await service.pause(attempt, `creating signaling channel '${name}', whose name was taken a moment ago`);
+        continue; // deleted in between: try again
+      }
+      if (existing.ChannelStatus === 'DELETING') {
+        log('INFO', 'waiting for a deleted channel of the same name to go', { channelName: name });
+        await service.waitUntilGone({ name });
+        continue;
+      }
+      const existingTags = await service.listTags(existing.ChannelARN!);
+      if (existingTags[OWNERSHIP_TAG_KEY] !== event.RequestId) {
+        throw new ChannelRequestError(
+          `A signaling channel named '${name}' already exists in this account and region and was not created by ` +
+          'this stack. Choose another channelName, or omit channelName to let the construct generate one.');
+      }
+      log('INFO', 'this request already created the channel (delivered twice)', { channelArn: existing.ChannelARN });
+      arn = existing.ChannelARN!;
+    }
+  }
+  progress.createdChannelArn = arn;
+  await service.waitForActive(arn);
+  return result(arn, name);
+}
+
+async function updateChannel(
+  event: Extract<CloudFormationCustomResourceEvent, { RequestType: 'Update' }>,
+  ctx: LifecycleContext,
+): Promise<ChannelResult> {
+  const desired = parseChannelProperties(event.ResourceProperties);
+  // Older versions of this construct may have written fewer fields; a rollback swaps old and new.
+  const previous = parseChannelProperties(event.OldResourceProperties);
+  const arn = event.PhysicalResourceId;
+  const currentName = channelNameOf(arn);
+
+  if (currentName === undefined) {
+    // No channel behind this resource (its create never made one): create it now.
+    return createChannel(event, desired, ctx);
+  }
+
+  const typeChanged = desired.channelType !== previous.channelType;
+  const nameChanged = desired.explicitName !== undefined
+    ? desired.explicitName !== currentName
+    : previous.explicitName !== undefined;
+  if (typeChanged || nameChanged) {
+    if (desired.explicitName === currentName) {
+      throw new ChannelRequestError(
+        `Changing ChannelType from ${previous.channelType} to ${desired.channelType} replaces signaling channel ` +
+        `'${currentName}', and the new channel cannot take that name while the old one exists. Change ` +
+        'channelName in the same deployment, or remove channelName to let the construct generate one.');
+    }
+    return replaceChannel(event, desired, ctx);
+  }
+
+  await updateMessageTtl(arn, desired.messageTtlSeconds, ctx);
+  await reconcileTags(arn, desired.tags, previous.tags, ctx);
+  return result(arn, currentName);
+}
+
+/**
+ * Create the replacement; CloudFormation deletes the old channel in its cleanup phase. If the new channel
+ * fails after it exists, delete it here: CloudFormation keeps the old id and would never delete the new one.
+ */
+async function replaceChannel(
+  event: { StackId: string; LogicalResourceId: string; RequestId: string },
+  desired: DesiredChannel,
+  ctx: LifecycleContext,
+): Promise<ChannelResult> {
+  try {
+    return await createChannel(event, desired, ctx);
+  } catch (error) {
+    const orphan = ctx.progress.createdChannelArn;
+    if (orphan !== undefined) {
+      ctx.progress.createdChannelArn = undefined;
+      ctx.log('WARN', 'deleting the replacement channel that failed', { channelArn: orphan });
+      await ctx.service.delete(orphan).catch(cleanupError => {
+        ctx.log('ERROR', 'could not delete the failed replacement channel', { channelArn: orphan, error: String(cleanupError) });
+      });
+    }
+    throw error;
+  }
+}
+
+async function updateMessageTtl(arn: string, messageTtlSeconds: number, ctx: LifecycleContext): Promise<void> {
+  const { service, log } = ctx;
+  let info = await service.waitForActive(arn);
+  for (let attempt = 0; info.SingleMasterConfiguration?.MessageTtlSeconds !== messageTtlSeconds; attempt++) {
+    try {
+      await service.updateMessageTtl(arn, info.Version!, messageTtlSeconds);
+      log('INFO', 'updated message TTL', { channelArn: arn, messageTtlSeconds });
+      await service.waitForActive(arn);
+      return;
+    } catch (error) {
+      const name = errorName((error as ServiceCallError).cause);
+      if (name !== 'VersionMismatchException' && name !== 'ResourceInUseException') {
+        throw error;
+      }
+      // Someone changed the channel since we read its version, or it is still UPDATING: read it again.
+      log('WARN', 'channel changed under us; reading it again', { channelArn: arn, error: name, attempt });
+      await service.pause(attempt, `updating signaling channel ${arn} after ${name}`);
+      info = await service.waitForActive(arn);
+    }
+  }
+}
+
+/**
+ * Make the channel's tags what the template says, touching only what differs. Tags this resource used to
+ * declare and no longer does are removed; tags somebody added outside the stack are left alone.
+ */
+async function reconcileTags(
+  arn: string,
+  desired: Record<string, string>,
+  previous: Record<string, string>,
+  ctx: LifecycleContext,
+): Promise<void> {
+  const current = await ctx.service.listTags(arn);
+  const toRemove = Object.keys(previous).filter(key => !(key in desired) && key in current && key !== OWNERSHIP_TAG_KEY);
+  const toSet = Object.fromEntries(Object.entries(desired).filter(([key, value]) => current[key] !== value));
+  if (toRemove.length > 0) {
+    await ctx.service.untag(arn, toRemove);
+  }
+  if (Object.keys(toSet).length > 0) {
+    await ctx.service.tag(arn, toSet);
+  }
+  ctx.log('INFO', 'reconciled tags', { channelArn: arn, removed: toRemove.length, set: Object.keys(toSet).length });
+}
+
+async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext): Promise<ChannelResult> {
+  const { service, log } = ctx;
+  if (channelNameOf(physicalResourceId) === undefined) {
+    // A failed create's id (NO_CHANNEL_ID_PREFIX...) or one CloudFormation invented: no channel to delete.
+    log('INFO', 'no channel behind this id; nothing to delete', { physicalResourceId, noChannelPrefix: NO_CHANNEL_ID_PREFIX });
+    return { physicalResourceId };
+  }
+  const arn = physicalResourceId;
+  for (let attempt = 0; ; attempt++) {
+    const info = await service.describe({ arn });
+    if (info === undefined) {
+      log('INFO', 'channel already gone', { channelArn: arn });
+      return { physicalResourceId };
+    }
+    if (info.ChannelStatus === 'DELETING') {
+      break;
+    }
+    if (info.ChannelStatus !== 'ACTIVE') {
+      await service.waitForActive(arn); // CREATING or UPDATING: the service refuses a delete until ACTIVE
+    }
+    try {
+      await service.delete(arn);
+      log('INFO', 'deleting signaling channel', { channelArn: arn });
+      break;
+    } catch (error) {
+      const name = errorName((error as ServiceCallError).cause);
+      if (name === 'ResourceNotFoundException') {
+        return { physicalResourceId };
+      }
+      if (name !== 'ResourceInUseException' && name !== 'VersionMismatchException') {
+        throw error;
+      }
+      log('WARN', 'channel busy; trying the delete again', { channelArn: arn, error: name, attempt });
+      await service.pause(attempt, `deleting signaling channel ${arn} after ${name}`);
+    }
+  }
+  try {
+    await service.waitUntilGone({ arn });
+  } catch (error) {
+    if (!(error instanceof DeadlineExceededError)) throw error;
+    // DELETING cannot be undone: the channel will go. Do not fail the stack over the wait.
+    log('WARN', 'channel still DELETING at the deadline; reporting success', { channelArn: arn });
+  }
+  return { physicalResourceId };
+}

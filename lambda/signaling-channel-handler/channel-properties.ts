@@ -1,0 +1,93 @@
+import { ChannelProperty } from '../../src/handler-contract';
+import {
+  channelNameProblem,
+  channelTypeProblem,
+  MESSAGE_TTL_DEFAULT_SECONDS,
+  messageTtlProblem,
+  tagCountProblem,
+  tagProblems,
+} from '../../src/signaling-channel-rules';
+
+/** A channel as the template declares it, parsed from ResourceProperties. */
+export interface DesiredChannel {
+  /** Undefined: generate one at create time. */
+  readonly explicitName?: string;
+  readonly channelType: string;
+  readonly messageTtlSeconds: number;
+  readonly tags: Record<string, string>;
+}
+
+/** A property CloudFormation sent that the handler cannot accept; the message names it. */
+export class InvalidPropertyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidPropertyError';
+  }
+}
+
+/**
+ * Parse the properties of a request. Every scalar arrives as a string ("60"): parse, then validate with the
+ * same rules the construct applies at synth time. Fields that an older version of the construct did not
+ * write take their defaults, so a rollback to older-shaped properties works.
+ */
+export function parseChannelProperties(properties: Record<string, unknown> | undefined): DesiredChannel {
+  const props = properties ?? {};
+  const problems: string[] = [];
+
+  const rawName = props[ChannelProperty.CHANNEL_NAME];
+  let explicitName: string | undefined;
+  if (rawName !== undefined && rawName !== '') {
+    explicitName = String(rawName);
+    const problem = channelNameProblem(explicitName);
+    if (problem) problems.push(`${ChannelProperty.CHANNEL_NAME} ${problem}`);
+  }
+
+  const channelType = props[ChannelProperty.CHANNEL_TYPE] === undefined
+    ? 'SINGLE_MASTER'
+    : String(props[ChannelProperty.CHANNEL_TYPE]);
+  const typeProblem = channelTypeProblem(channelType);
+  if (typeProblem) problems.push(`${ChannelProperty.CHANNEL_TYPE} ${typeProblem}`);
+
+  const rawTtl = props[ChannelProperty.MESSAGE_TTL_SECONDS];
+  let messageTtlSeconds = MESSAGE_TTL_DEFAULT_SECONDS;
+  if (rawTtl !== undefined && rawTtl !== '') {
+    messageTtlSeconds = typeof rawTtl === 'number' ? rawTtl : /^\s*-?\d+(\.\d+)?\s*$/.test(String(rawTtl)) ? Number(rawTtl) : NaN;
+    const problem = messageTtlProblem(messageTtlSeconds);
+    if (problem) problems.push(`${ChannelProperty.MESSAGE_TTL_SECONDS} ${problem.replace(/\(got .*\)$/, `(got '${String(rawTtl)}')`)}`);
+  }
+
+  const tags = parseTags(props[ChannelProperty.TAGS], problems);
+
+  if (problems.length > 0) {
+    throw new InvalidPropertyError(`Invalid signaling channel properties: ${problems.join('; ')}`);
+  }
+  return { explicitName, channelType, messageTtlSeconds, tags };
+}
+
+/** Tags arrive as `[{ Key, Value }]` (TagManager's rendering); a `{ key: value }` map is accepted too. */
+function parseTags(raw: unknown, problems: string[]): Record<string, string> {
+  if (raw === undefined || raw === '') {
+    return {};
+  }
+  const entries: Array<[string, string]> = [];
+  if (Array.isArray(raw)) {
+    for (const tag of raw) {
+      if (tag === null || typeof tag !== 'object' || !('Key' in tag)) {
+        problems.push(`${ChannelProperty.TAGS} must be a list of { Key, Value } (got ${JSON.stringify(tag)})`);
+        continue;
+      }
+      const { Key, Value } = tag as { Key: unknown; Value?: unknown };
+      entries.push([String(Key), Value === undefined ? '' : String(Value)]);
+    }
+  } else if (typeof raw === 'object' && raw !== null) {
+    entries.push(...Object.entries(raw).map(([k, v]) => [k, String(v)] as [string, string]));
+  } else {
+    problems.push(`${ChannelProperty.TAGS} must be a list of { Key, Value } (got ${JSON.stringify(raw)})`);
+  }
+  const countProblem = tagCountProblem(entries.length);
+  if (countProblem) problems.push(`${ChannelProperty.TAGS}: ${countProblem}`);
+  for (const [key, value] of entries) {
+    problems.push(...tagProblems(key, value).map(problem => `${ChannelProperty.TAGS}: ${problem}`));
+  }
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,219 @@
+import {
+  ChannelInfo,
+  CreateSignalingChannelCommand,
+  DeleteSignalingChannelCommand,
+  DescribeSignalingChannelCommand,
+  KinesisVideoClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSignalingChannelCommand,
+} from '@aws-sdk/client-kinesis-video';
+import { Deadline, POLL_BACKOFF, RETRY_BACKOFF } from './clock';
+import { Logger } from './logger';
+
+/** TagResource and UntagResource take at most this many tags per call. */
+export const TAGS_PER_CALL = 50;
+
+/** How many times AccessDenied is retried: right after deploy it can be IAM propagating the new role. */
+const ACCESS_DENIED_RETRIES = 3;
+
+/** Errors that go away by themselves: throttling, and what the SDK's own retries could not get past. */
+const ALWAYS_RETRIED = new Set([
+  'ClientLimitExceededException',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+
+export function errorName(error: unknown): string {
+  return (error as { name?: string } | undefined)?.name ?? 'Error';
+}
+
+function isTransient(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  if (ALWAYS_RETRIED.has(e?.name ?? '')) return true;
+  if ((e?.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  if (e?.code && NETWORK_ERROR_CODES.has(e.code)) return true;
+  return e?.$retryable !== undefined || /socket hang up|ECONNRESET|EPIPE/.test(String((error as Error)?.message));
+}
+
+/** A call the service refused for good; its message names the operation, the IAM action and the cause. */
+export class ServiceCallError extends Error {
+  constructor(public readonly operation: string, public readonly cause: unknown, detail: string) {
+    super(`${operation} failed: ${detail}`);
+    this.name = 'ServiceCallError';
+  }
+}
+
+export interface CallOptions {
+  /** Also retry ResourceInUseException (the channel is CREATING or UPDATING). */
+  readonly retryInUse?: boolean;
+}
+
+/**
+ * The Kinesis Video calls the handler makes, each retried within the deadline: throttling and transient
+ * faults always, AccessDenied briefly (IAM propagation), ResourceInUse when the caller asks.
+ */
+export class ChannelService {
+  constructor(
+    private readonly client: KinesisVideoClient,
+    private readonly deadline: Deadline,
+    private readonly log: Logger,
+  ) {}
+
+  public async call<T>(operation: string, resource: string, send: (signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send(this.deadline.signal());
+      } catch (error) {
+        const name = errorName(error);
+        const retry = isTransient(error)
+          || (options.retryInUse === true && name === 'ResourceInUseException')
+          || (name === 'AccessDeniedException' && attempt < ACCESS_DENIED_RETRIES);
+        if (!retry || this.deadline.expired()) {
+          throw this.explain(operation, resource, error);
+        }
+        this.log('WARN', 'retrying', { operation, error: name, attempt });
+        try {
+          await this.deadline.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
+        } catch (deadlineError) {
+          this.log('ERROR', 'gave up retrying at the deadline', { operation, error: name });
+          throw deadlineError;
+        }
+      }
+    }
+  }
+
+  /** Back off before trying a step again (a busy or changed channel), or throw at the deadline. */
+  public async pause(attempt: number, what: string): Promise<void> {
+    await this.deadline.backoff(RETRY_BACKOFF, attempt, what);
+  }
+
+  private explain(operation: string, resource: string, error: unknown): Error {
+    const name = errorName(error);
+    const message = (error as Error)?.message ?? String(error);
+    if (name === 'AccessDeniedException') {
+      return new ServiceCallError(operation, error,
+        `access denied. The handler's role needs kinesisvideo:${operation} on ${resource}; right after a ` +
+        `deployment IAM may still be propagating, so retry it. The service said: ${message}`);
+    }
+    if (name === 'AbortError') {
+      return new ServiceCallError(operation, error, `no answer from the service before the handler's deadline (${resource})`);
+    }
+    return new ServiceCallError(operation, error, `${name}: ${message} (${resource})`);
+  }
+
+  public async describe(channel: { arn?: string; name?: string }): Promise<ChannelInfo | undefined> {
+    try {
+      const output = await this.call('DescribeSignalingChannel', channel.arn ?? channel.name!, signal => this.client.send(
+        new DescribeSignalingChannelCommand({ ChannelARN: channel.arn, ChannelName: channel.arn ? undefined : channel.name }),
+        { abortSignal: signal }));
+      return output.ChannelInfo;
+    } catch (error) {
+      if (errorName((error as ServiceCallError).cause ?? error) === 'ResourceNotFoundException') {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  public async create(input: {
+    name: string;
+    type: string;
+    messageTtlSeconds: number;
+    tags: Record<string, string>;
+  }): Promise<string> {
+    const output = await this.call('CreateSignalingChannel', input.name, signal => this.client.send(new CreateSignalingChannelCommand({
+      ChannelName: input.name,
+      ChannelType: input.type as 'SINGLE_MASTER',
+      SingleMasterConfiguration: { MessageTtlSeconds: input.messageTtlSeconds },
+      Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    }), { abortSignal: signal }));
+    return output.ChannelARN!;
+  }
+
+  public async updateMessageTtl(arn: string, currentVersion: string, messageTtlSeconds: number): Promise<void> {
+    await this.call('UpdateSignalingChannel', arn, signal => this.client.send(new UpdateSignalingChannelCommand({
+      ChannelARN: arn,
+      CurrentVersion: currentVersion,
+      SingleMasterConfiguration: { MessageTtlSeconds: messageTtlSeconds },
+    }), { abortSignal: signal }));
+  }
+
+  public async delete(arn: string): Promise<void> {
+    await this.call('DeleteSignalingChannel', arn, signal => this.client.send(
+      new DeleteSignalingChannelCommand({ ChannelARN: arn }), { abortSignal: signal }));
+  }
+
+  public async listTags(arn: string): Promise<Record<string, string>> {
+    const tags: Record<string, string> = {};
+    let nextToken: string | undefined;
+    do {
+      const output = await this.call('ListTagsForResource', arn, signal => this.client.send(
+        new ListTagsForResourceCommand({ ResourceARN: arn, NextToken: nextToken }), { abortSignal: signal }));
+      Object.assign(tags, output.Tags ?? {});
+      nextToken = output.NextToken;
+    } while (nextToken);
+    return tags;
+  }
+
+  public async tag(arn: string, tags: Record<string, string>): Promise<void> {
+    for (const batch of chunk(Object.entries(tags), TAGS_PER_CALL)) {
+      await this.call('TagResource', arn, signal => this.client.send(new TagResourceCommand({
+        ResourceARN: arn,
+        Tags: batch.map(([Key, Value]) => ({ Key, Value })),
+      }), { abortSignal: signal }));
+    }
+  }
+
+  public async untag(arn: string, keys: string[]): Promise<void> {
+    for (const batch of chunk(keys, TAGS_PER_CALL)) {
+      await this.call('UntagResource', arn, signal => this.client.send(
+        new UntagResourceCommand({ ResourceARN: arn, TagKeyList: batch }), { abortSignal: signal }));
+    }
+  }
+
+  /**
+   * Poll until the channel is ACTIVE. The SDK has no waiter for signaling channels. A brand-new channel
+   * can answer ResourceNotFound for a few seconds: that counts as "not yet".
+   */
+  public async waitForActive(arn: string): Promise<ChannelInfo> {
+    for (let attempt = 0; ; attempt++) {
+      const info = await this.describe({ arn });
+      if (info?.ChannelStatus === 'ACTIVE') {
+        return info;
+      }
+      if (info?.ChannelStatus === 'DELETING') {
+        throw new Error(`Signaling channel ${arn} is being deleted by someone else while this request waits for it`);
+      }
+      await this.deadline.backoff(POLL_BACKOFF, attempt,
+        `waiting for signaling channel ${arn} to become ACTIVE (last status: ${info?.ChannelStatus ?? 'not found yet'})`);
+    }
+  }
+
+  /** Poll until the channel no longer exists. */
+  public async waitUntilGone(channel: { arn?: string; name?: string }): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const info = await this.describe(channel);
+      if (info === undefined) {
+        return;
+      }
+      await this.deadline.backoff(POLL_BACKOFF, attempt,
+        `waiting for signaling channel ${channel.arn ?? channel.name} to be deleted (last status: ${info.ChannelStatus})`);
+    }
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    batches.push(items.slice(i, i + size));
+  }
+  return batches;
+}

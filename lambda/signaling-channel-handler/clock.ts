@@ -1,0 +1,68 @@
+/**
+ * Time, waiting and randomness, injected so that unit tests run the handler's retries and deadlines
+ * without real sleeps.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise(resolve => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+/** Thrown when the next wait would pass the handler's deadline. */
+export class DeadlineExceededError extends Error {
+  constructor(what: string) {
+    super(`Timed out ${what}: the handler answers before its Lambda timeout so the stack is not left waiting`);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** Exponential backoff with jitter: the n-th delay is between `jitterFloor` and 100% of min(cap, base * 2^n). */
+export interface BackoffPolicy {
+  readonly baseMs: number;
+  readonly capMs: number;
+  readonly jitterFloor: number;
+}
+
+/**
+ * Polling DescribeSignalingChannel for a status. The service allows 5 Describe calls per second per
+ * channel; at most one call per 300 ms stays well under it while noticing ACTIVE within ~400 ms.
+ */
+export const POLL_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 400, jitterFloor: 0.75 };
+
+/** Retrying throttling, transient and in-use errors: back off harder, spread concurrent handlers apart. */
+export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 400, capMs: 8_000, jitterFloor: 0.5 };
+
+/** Waits bounded by one deadline: every sleep refuses to run past it. */
+export class Deadline {
+  constructor(private readonly clock: Clock, public readonly at: number) {}
+
+  public remainingMs(): number {
+    return Math.max(0, this.at - this.clock.now());
+  }
+
+  public expired(): boolean {
+    return this.clock.now() >= this.at;
+  }
+
+  /** Sleep the attempt-th backoff delay, or throw if it would end past the deadline. */
+  public async backoff(policy: BackoffPolicy, attempt: number, what: string): Promise<void> {
+    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
+    const delay = ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random());
+    if (this.clock.now() + delay >= this.at) {
+      throw new DeadlineExceededError(what);
+    }
+    await this.clock.sleep(delay);
+  }
+
+  /** A signal that aborts an SDK call still running at the deadline. */
+  public signal(): AbortSignal {
+    return AbortSignal.timeout(Math.max(1, this.remainingMs()));
+  }
+}

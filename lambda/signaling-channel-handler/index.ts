@@ -1,0 +1,117 @@
+/**
+ * CloudFormation custom resource handler for Kinesis Video Streams WebRTC signaling channels.
+ *
+ * A small async handler: work out the deadline, do the request (channel-lifecycle.ts), and always answer
+ * CloudFormation (cfn-response.ts), whatever happened, before Lambda's timeout.
+ */
+import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
+import { ChannelRequestError, ChannelResult, handleChannelEvent, RequestProgress } from './channel-lifecycle';
+import { InvalidPropertyError } from './channel-properties';
+import { ChannelService, ServiceCallError } from './channel-service';
+import { Clock, Deadline, DeadlineExceededError, systemClock } from './clock';
+import { renderResponse, sendResponse } from './cfn-response';
+import { jsonLogger, Logger } from './logger';
+
+/** Time kept back from Lambda's remaining time to answer CloudFormation: at most 15 s, a quarter of short budgets. */
+const MAX_SAFETY_MARGIN_MS = 15_000;
+const SAFETY_MARGIN_FRACTION = 0.25;
+
+export interface HandlerDependencies {
+  readonly client: KinesisVideoClient;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly put?: (url: string, body: string) => Promise<number>;
+}
+
+let defaultClient: KinesisVideoClient | undefined;
+
+function defaultDependencies(): HandlerDependencies {
+  // One client per container; the SDK retries throttling and transient faults 3 times before we see them.
+  defaultClient ??= new KinesisVideoClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
+  });
+  return { client: defaultClient, clock: systemClock, log: jsonLogger };
+}
+
+export async function handler(event: CloudFormationCustomResourceEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
+  await handleRequest(event, context.getRemainingTimeInMillis(), defaultDependencies());
+}
+
+/** The handler with its dependencies injected: what the unit tests drive. */
+export async function handleRequest(
+  event: CloudFormationCustomResourceEvent,
+  remainingTimeMs: number,
+  deps: HandlerDependencies,
+): Promise<void> {
+  const { clock, log } = deps;
+  const startedAt = clock.now();
+  const lambdaEndsAt = startedAt + remainingTimeMs;
+  const deadline = new Deadline(clock, lambdaEndsAt - Math.min(MAX_SAFETY_MARGIN_MS, remainingTimeMs * SAFETY_MARGIN_FRACTION));
+  const { ResponseURL: _responseUrl, ...loggable } = event;
+  log('INFO', 'request', { event: loggable, deadlineInMs: deadline.remainingMs() });
+
+  const progress: RequestProgress = {};
+  let body: string;
+  try {
+    const outcome = await withDeadline(
+      handleChannelEvent(event, { service: new ChannelService(deps.client, deadline, log), log, progress }),
+      deadline, clock);
+    body = renderResponse(event, { status: 'SUCCESS', physicalResourceId: outcome.physicalResourceId, data: outcome.data });
+  } catch (error) {
+    log('ERROR', 'request failed', { error: errorDetails(error) });
+    body = renderResponse(event, {
+      status: 'FAILED',
+      physicalResourceId: failedPhysicalResourceId(event, progress),
+      reason: reasonFor(error),
+    });
+  }
+  // Keep a little of Lambda's own time: a PUT still being retried at the timeout would be lost anyway.
+  await sendResponse(event.ResponseURL, body, { clock, log, until: lambdaEndsAt - 500, put: deps.put });
+}
+
+/**
+ * The id a FAILED answer carries. Create: the channel's ARN if it exists (so the Delete that follows
+ * removes it), else an id the Delete recognises as "no channel". Update and Delete: the id they were given.
+ */
+function failedPhysicalResourceId(event: CloudFormationCustomResourceEvent, progress: RequestProgress): string {
+  if (event.RequestType === 'Create') {
+    return progress.createdChannelArn ?? `${NO_CHANNEL_ID_PREFIX}${event.RequestId}`;
+  }
+  return event.PhysicalResourceId;
+}
+
+function reasonFor(error: unknown): string {
+  if (error instanceof ChannelRequestError || error instanceof InvalidPropertyError
+    || error instanceof ServiceCallError || error instanceof DeadlineExceededError) {
+    return error.message;
+  }
+  // Unexpected: the message, not the stack trace (that is in the log).
+  return `Unexpected error: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`;
+}
+
+function errorDetails(error: unknown): Record<string, unknown> {
+  const e = error as Error;
+  return { name: e?.name, message: e?.message, stack: e?.stack };
+}
+
+/**
+ * The lifecycle checks the deadline before every wait and aborts SDK calls at it; this is the last line:
+ * if anything still runs at the deadline, stop waiting for it and answer.
+ */
+async function withDeadline<T>(work: Promise<T>, deadline: Deadline, clock: Clock): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (clock !== systemClock) return; // injected clocks drive time in tests; the lifecycle's own checks apply
+    timer = setTimeout(() => reject(new DeadlineExceededError('waiting for the request to finish')), deadline.remainingMs());
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export type { ChannelResult };

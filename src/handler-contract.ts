@@ -1,0 +1,44 @@
+/**
+ * The contract between the `SignalingChannel` construct and its custom-resource handler.
+ *
+ * Both sides import these names from here, so a property the construct writes is always the property the
+ * handler reads. This module must stay free of aws-cdk-lib imports: esbuild bundles it into the handler.
+ */
+
+/** The CloudFormation resource type of every signaling channel this library declares. */
+export const SIGNALING_CHANNEL_RESOURCE_TYPE = 'Custom::KinesisVideoSignalingChannel';
+
+/**
+ * Keys of the custom resource's `ResourceProperties`.
+ *
+ * CloudFormation delivers every scalar as a string: the handler parses and validates them again.
+ */
+export const ChannelProperty = {
+  /** Present only when the user chose a name; absent means "generate one at deploy time". */
+  CHANNEL_NAME: 'ChannelName',
+  CHANNEL_TYPE: 'ChannelType',
+  /** Absent means the service's default (60 seconds). */
+  MESSAGE_TTL_SECONDS: 'MessageTtlSeconds',
+  /** A list of `{ Key, Value }`, as aws-cdk-lib's `TagManager` renders key/value tags. */
+  TAGS: 'Tags',
+} as const;
+
+/** Keys of the custom resource's response `Data`, read with `CustomResource.getAttString`. */
+export const ChannelAttribute = {
+  CHANNEL_ARN: 'ChannelArn',
+  CHANNEL_NAME: 'ChannelName',
+} as const;
+
+/**
+ * The tag the handler puts on every channel it creates, valued with the CloudFormation RequestId of the
+ * request that created it. A Create delivered twice (Lambda retries) recognises its own channel by it and
+ * never adopts a channel that somebody else created under the same name. It counts toward the service's
+ * 50-tag limit, so users have 49.
+ */
+export const OWNERSHIP_TAG_KEY = 'cdk-kvs-signaling-channel:creation-request';
+
+/**
+ * PhysicalResourceId of a Create that failed before any channel existed. It is not a channel ARN, so the
+ * Delete that CloudFormation sends next recognises it and deletes nothing.
+ */
+export const NO_CHANNEL_ID_PREFIX = 'no-signaling-channel:';

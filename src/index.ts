@@ -1,0 +1,2 @@
+export * from './signaling-channel';
+export * from './signaling-operation';

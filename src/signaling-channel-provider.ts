@@ -1,0 +1,145 @@
+import * as path from 'path';
+import { Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
+
+/** Where projen's bundler writes the handler (see `.projenrc.ts`); shipped in the npm package. */
+const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'signaling-channel-handler', 'index');
+
+/** Every Kinesis Video action the handler calls. Nothing else: the role is least privilege. */
+const HANDLER_ACTIONS = [
+  'kinesisvideo:CreateSignalingChannel',
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:UpdateSignalingChannel',
+  'kinesisvideo:DeleteSignalingChannel',
+  'kinesisvideo:ListTagsForResource',
+  'kinesisvideo:TagResource',
+  'kinesisvideo:UntagResource',
+];
+
+/**
+ * Explicit channel names are listed one by one in the role's policy while they fit this many characters;
+ * past it they collapse into `channel/*` of the stack's account and region. IAM allows 10,240 characters of
+ * inline policy per role; this keeps the policy under it with room for the other statements, even with as
+ * many channels as a stack can hold.
+ */
+const EXPLICIT_NAMES_POLICY_BUDGET = 6_000;
+
+/**
+ * The Lambda function, role and log group that serve every signaling channel of one stack.
+ *
+ * There is one per stack, whatever the number of channels: `SignalingChannelProvider.of(scope)` creates it
+ * the first time and returns the same one after.
+ */
+export class SignalingChannelProvider extends Construct {
+  /** The provider of the stack that holds `scope`, created on first use. */
+  public static of(scope: IConstruct): SignalingChannelProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SignalingChannelProvider.ID);
+    return (existing as SignalingChannelProvider | undefined) ?? new SignalingChannelProvider(stack, SignalingChannelProvider.ID);
+  }
+
+  private static readonly ID = 'KinesisVideoSignalingChannelProvider';
+
+  /** The ARN CloudFormation invokes for each custom resource. */
+  public readonly serviceToken: string;
+
+  /**
+   * How long CloudFormation waits for an answer. Longer than the function's timeout (the handler answers
+   * before that), far shorter than CloudFormation's default hour, so a lost response cannot stall a stack.
+   */
+  public readonly serviceTimeout = Duration.minutes(10);
+
+  /** The policy the custom resources depend on, so IAM is in place before the first call. */
+  public readonly policy: CfnResource;
+
+  private readonly explicitChannelNames = new Set<string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Manages the Kinesis Video signaling channels of this stack',
+    });
+
+    const policy = new iam.CfnPolicy(this, 'Policy', {
+      policyName: 'KinesisVideoSignalingChannels',
+      roles: [role.roleName],
+      policyDocument: Lazy.any({ produce: () => this.renderPolicyDocument(logGroup) }),
+    });
+    policy.addMetadata('cdk_nag', {
+      rules_to_suppress: [
+        {
+          id: 'AwsSolutions-IAM5',
+          // A channel ARN ends with its creation time, known only after it exists: `channel/<name>/*` is the
+          // narrowest resource IAM can name. Generated names all start with the stack name, and the log
+          // group's streams are created by Lambda under the one log group.
+          reason: 'Channel ARNs end with a creation time unknown before create; log streams are named by Lambda.',
+        },
+      ],
+    });
+    this.policy = policy;
+
+    const handler = new lambda.Function(this, 'Handler', {
+      description: 'CloudFormation custom resource: Kinesis Video WebRTC signaling channels',
+      runtime: lambda.determineLatestNodeRuntime(this),
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(HANDLER_ASSET_DIR),
+      role,
+      // Channel transitions take seconds; the handler answers before this with its own deadline.
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+    });
+    this.serviceToken = handler.functionArn;
+  }
+
+  /** Scope the role to a channel name the user chose. Generated names are covered by the stack-name prefix. */
+  public allowChannelName(channelName: string): void {
+    this.explicitChannelNames.add(channelName);
+  }
+
+  private renderPolicyDocument(logGroup: logs.ILogGroup): iam.PolicyDocument {
+    return new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ManageSignalingChannels',
+          actions: HANDLER_ACTIONS,
+          resources: this.channelResourceArns(),
+        }),
+        new iam.PolicyStatement({
+          sid: 'WriteHandlerLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+        }),
+      ],
+    });
+  }
+
+  private channelResourceArns(): string[] {
+    const channelArn = (resourceName: string) => Stack.of(this).formatArn({
+      service: 'kinesisvideo',
+      resource: 'channel',
+      resourceName,
+    });
+    // Names the handler generates are `<stack name>-<logical id>-<suffix>`.
+    const arns = [channelArn(`${Aws.STACK_NAME}-*`)];
+    const explicit = [...this.explicitChannelNames].sort();
+    const budgetUsed = explicit.reduce((total, name) => total + name.length + 70, 0);
+    if (budgetUsed <= EXPLICIT_NAMES_POLICY_BUDGET) {
+      arns.push(...explicit.map(name => channelArn(`${name}/*`)));
+    } else {
+      arns.push(channelArn('*'));
+    }
+    return arns;
+  }
+}

@@ -1,0 +1,414 @@
+import {
+  CustomResource,
+  Duration,
+  Fn,
+  IResource,
+  ITaggable,
+  Lazy,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  TagManager,
+  TagType,
+  Token,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
+import { Construct } from 'constructs';
+import { ChannelAttribute, ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from './handler-contract';
+import { SignalingChannelProvider } from './signaling-channel-provider';
+import {
+  channelNameProblem,
+  channelTypeProblem,
+  describeString,
+  messageTtlProblem,
+  tagCountProblem,
+  tagProblems,
+} from './signaling-channel-rules';
+import { SignalingOperation } from './signaling-operation';
+
+/**
+ * The type of a signaling channel.
+ */
+export enum SignalingChannelType {
+  /**
+   * One master connects to the channel and any number of viewers connect to it. The only type the
+   * service supports (the SDK also lists FULL_MESH, which the service rejects, so this library omits it).
+   */
+  SINGLE_MASTER = 'SINGLE_MASTER',
+}
+
+/**
+ * A Kinesis Video Streams WebRTC signaling channel.
+ */
+export interface ISignalingChannel extends IResource, kinesisVideoRefs.ISignalingChannelRef {
+  /**
+   * The ARN of the signaling channel.
+   *
+   * @attribute
+   */
+  readonly channelArn: string;
+
+  /**
+   * The name of the signaling channel.
+   *
+   * @attribute
+   */
+  readonly channelName: string;
+
+  /**
+   * Grant the given actions on this channel to the principal.
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grant what a WebRTC master needs to connect: describe the channel, get its endpoints and ICE servers,
+   * and connect as master.
+   */
+  grantConnectAsMaster(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * Grant what a WebRTC viewer needs to connect: describe the channel, get its endpoints and ICE servers,
+   * and connect as viewer.
+   */
+  grantConnectAsViewer(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * A CloudWatch metric of this channel.
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Failures of a signaling operation: the average is the failure rate (each call counts 0 or 1).
+   */
+  metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Latency of a signaling operation, in milliseconds.
+   */
+  metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Signaling messages sent and received through the channel.
+   */
+  metricMessagesTransferred(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Minutes of TURN relay used by the channel's connections.
+   */
+  metricTurnConnectedMinutes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** The actions every WebRTC peer needs before it connects, as master or as viewer. */
+const PEER_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:GetSignalingChannelEndpoint',
+  'kinesisvideo:GetIceServerConfig',
+];
+
+/** Namespace and dimension of the service's signaling metrics. */
+const METRICS_NAMESPACE = 'AWS/KinesisVideo';
+const CHANNEL_DIMENSION = 'SignalingChannelName';
+const OPERATION_DIMENSION = 'Operation';
+
+/**
+ * What a signaling channel, declared here or imported, can do.
+ */
+export abstract class SignalingChannelBase extends Resource implements ISignalingChannel {
+  public abstract readonly channelArn: string;
+  public abstract readonly channelName: string;
+
+  /**
+   * The resources a grant on this channel applies to: its ARN, or `channel/<name>/*` when only the name is
+   * known (a channel ARN ends with a creation time).
+   */
+  protected abstract readonly grantResourceArns: string[];
+
+  public get signalingChannelRef(): kinesisVideoRefs.SignalingChannelReference {
+    return { signalingChannelArn: this.channelArn, signalingChannelName: this.channelName };
+  }
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this.grantResourceArns });
+  }
+
+  public grantConnectAsMaster(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster');
+  }
+
+  public grantConnectAsViewer(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsViewer');
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      ...props,
+      dimensionsMap: { [CHANNEL_DIMENSION]: this.channelName, ...props?.dimensionsMap },
+    }).attachTo(this);
+  }
+
+  public metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Failure', {
+      statistic: cloudwatch.Stats.AVERAGE,
+      ...props,
+      dimensionsMap: { [OPERATION_DIMENSION]: operation, ...props?.dimensionsMap },
+    });
+  }
+
+  public metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Latency', {
+      statistic: cloudwatch.Stats.AVERAGE,
+      unit: cloudwatch.Unit.MILLISECONDS,
+      ...props,
+      dimensionsMap: { [OPERATION_DIMENSION]: operation, ...props?.dimensionsMap },
+    });
+  }
+
+  public metricMessagesTransferred(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('MessagesTransferred.Count', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricTurnConnectedMinutes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TURNConnectedMinutes', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+}
+
+/**
+ * What identifies an existing signaling channel.
+ */
+export interface SignalingChannelAttributes {
+  /**
+   * The ARN of the channel.
+   *
+   * @default - derived from the name; the channel can then be granted on and monitored, but `channelArn`
+   * is not available (a channel ARN ends with its creation time)
+   */
+  readonly channelArn?: string;
+
+  /**
+   * The name of the channel.
+   *
+   * @default - parsed from `channelArn`
+   */
+  readonly channelName?: string;
+}
+
+/**
+ * Properties of a signaling channel.
+ */
+export interface SignalingChannelProps {
+  /**
+   * The channel's name: 1-256 characters of `a-zA-Z0-9_.-`, unique in the account and region.
+   *
+   * A name you choose cannot be kept across a replacement (changing `channelType`): change it at the same
+   * time, or let one be generated.
+   *
+   * @default - generated at deploy time from the stack name, the logical ID and the CloudFormation request,
+   * so that a replacement never collides with the channel it replaces
+   */
+  readonly channelName?: string;
+
+  /**
+   * The channel's type. Changing it replaces the channel.
+   *
+   * @default SignalingChannelType.SINGLE_MASTER
+   */
+  readonly channelType?: SignalingChannelType;
+
+  /**
+   * How long the channel keeps undelivered messages: 5 to 120 whole seconds. Updated in place; a new value
+   * applies to messages sent after the update.
+   *
+   * @default Duration.seconds(60), the service's default
+   */
+  readonly messageTtl?: Duration;
+
+  /**
+   * Tags to apply to the channel, in addition to those from `Tags.of(scope)`. At most 49 in all: the service
+   * allows 50 and this library uses one to recognise the channels it creates.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the channel when it is removed from the stack, replaced, or the stack is deleted.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Kinesis Video Streams WebRTC signaling channel.
+ *
+ * Declared as a CloudFormation custom resource: one Lambda function per stack creates, updates, tags,
+ * replaces and deletes the stack's channels through the Kinesis Video API.
+ *
+ * @resource Custom::KinesisVideoSignalingChannel
+ */
+export class SignalingChannel extends SignalingChannelBase implements ITaggable {
+  /**
+   * Import an existing signaling channel by its ARN.
+   */
+  public static fromSignalingChannelArn(scope: Construct, id: string, channelArn: string): ISignalingChannel {
+    return SignalingChannel.fromSignalingChannelAttributes(scope, id, { channelArn });
+  }
+
+  /**
+   * Import an existing signaling channel by its name. Grants apply to `channel/<name>/*`; `channelArn` is
+   * not available, since a channel ARN ends with its creation time.
+   */
+  public static fromSignalingChannelName(scope: Construct, id: string, channelName: string): ISignalingChannel {
+    return SignalingChannel.fromSignalingChannelAttributes(scope, id, { channelName });
+  }
+
+  /**
+   * Import an existing signaling channel by its ARN, its name, or both.
+   */
+  public static fromSignalingChannelAttributes(
+    scope: Construct,
+    id: string,
+    attrs: SignalingChannelAttributes,
+  ): ISignalingChannel {
+    const { channelArn, channelName } = attrs;
+    if (channelArn === undefined && channelName === undefined) {
+      throw new Error(`${scope.node.path}/${id}: give channelArn, channelName or both to import a signaling channel`);
+    }
+    if (channelArn !== undefined && !Token.isUnresolved(channelArn) && !CHANNEL_ARN_PATTERN.test(channelArn)) {
+      throw new Error(
+        `${scope.node.path}/${id}: channelArn ${describeString(channelArn)} is not a signaling channel ARN; ` +
+        'expected arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>',
+      );
+    }
+    if (channelName !== undefined && !Token.isUnresolved(channelName)) {
+      const problem = channelNameProblem(channelName);
+      if (problem) {
+        throw new Error(`${scope.node.path}/${id}: channelName ${problem}`);
+      }
+    }
+
+    class Import extends SignalingChannelBase {
+      public readonly channelName = channelName ?? channelNameFromArn(channelArn!);
+      protected readonly grantResourceArns = channelArn !== undefined
+        ? [channelArn]
+        : [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${this.channelName}/*` })];
+
+      public get channelArn(): string {
+        if (channelArn === undefined) {
+          throw new Error(
+            `${this.node.path}: a signaling channel imported by name has no ARN (a channel ARN ends with its ` +
+            'creation time); import it with fromSignalingChannelArn or fromSignalingChannelAttributes',
+          );
+        }
+        return channelArn;
+      }
+    }
+
+    return new Import(scope, id, {
+      environmentFromArn: channelArn,
+    });
+  }
+
+  public readonly channelArn: string;
+  public readonly channelName: string;
+
+  /**
+   * Tags of the channel. `Tags.of(scope).add(...)` reaches them like any taggable aws-cdk-lib resource.
+   */
+  public readonly tags: TagManager;
+
+  protected readonly grantResourceArns: string[];
+
+  constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
+    super(scope, id, { physicalName: props.channelName });
+
+    const channelType = props.channelType ?? SignalingChannelType.SINGLE_MASTER;
+    const messageTtlSeconds = props.messageTtl?.toSeconds({ integral: false });
+    this.validateProps(props.channelName, channelType, messageTtlSeconds, props.tags);
+
+    this.tags = new TagManager(TagType.KEY_VALUE, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, {
+      tagPropertyName: ChannelProperty.TAGS,
+    });
+    // Tags.of() is applied by an aspect, after this constructor: count them when the app is validated.
+    this.node.addValidation({ validate: () => this.validateTags() });
+
+    const provider = SignalingChannelProvider.of(this);
+    if (props.channelName !== undefined) {
+      provider.allowChannelName(props.channelName);
+    }
+
+    const resource = new CustomResource(this, 'Resource', {
+      resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
+      serviceToken: provider.serviceToken,
+      serviceTimeout: provider.serviceTimeout,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      properties: {
+        [ChannelProperty.CHANNEL_NAME]: props.channelName,
+        [ChannelProperty.CHANNEL_TYPE]: channelType,
+        [ChannelProperty.MESSAGE_TTL_SECONDS]: messageTtlSeconds,
+        [ChannelProperty.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }, { omitEmptyArray: true }),
+      },
+    });
+    resource.node.addDependency(provider.policy);
+
+    this.channelArn = resource.getAttString(ChannelAttribute.CHANNEL_ARN);
+    this.channelName = resource.getAttString(ChannelAttribute.CHANNEL_NAME);
+    this.grantResourceArns = [this.channelArn];
+  }
+
+  private validateProps(
+    channelName: string | undefined,
+    channelType: string,
+    messageTtlSeconds: number | undefined,
+    tags: { [key: string]: string } | undefined,
+  ): void {
+    const problems: string[] = [];
+    if (channelName !== undefined && !Token.isUnresolved(channelName)) {
+      const problem = channelNameProblem(channelName);
+      if (problem) problems.push(`channelName ${problem}`);
+    }
+    if (!Token.isUnresolved(channelType)) {
+      const problem = channelTypeProblem(channelType);
+      if (problem) problems.push(`channelType ${problem}`);
+    }
+    if (messageTtlSeconds !== undefined && !Token.isUnresolved(messageTtlSeconds)) {
+      const problem = messageTtlProblem(messageTtlSeconds);
+      if (problem) problems.push(`messageTtl ${problem}`);
+    }
+    for (const [key, value] of Object.entries(tags ?? {})) {
+      if (!Token.isUnresolved(key) && !Token.isUnresolved(value)) {
+        problems.push(...tagProblems(key, value).map(problem => `tags: ${problem}`));
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(`${this.node.path}: invalid signaling channel properties:\n  ${problems.join('\n  ')}`);
+    }
+  }
+
+  private validateTags(): string[] {
+    const rendered: Array<{ Key: string; Value: string }> = this.tags.renderTags() ?? [];
+    const problems: string[] = [];
+    const count = tagCountProblem(rendered.length);
+    if (count) problems.push(`tags: ${count}`);
+    for (const { Key, Value } of rendered) {
+      if (!Token.isUnresolved(Key) && !Token.isUnresolved(Value)) {
+        problems.push(...tagProblems(Key, Value).map(problem => `tags: ${problem}`));
+      }
+    }
+    return problems;
+  }
+}
+
+const CHANNEL_ARN_PATTERN = /^arn:[\w-]+:kinesisvideo:[\w-]+:\d{12}:channel\/[a-zA-Z0-9_.-]{1,256}\/\d+$/;
+
+function channelNameFromArn(channelArn: string): string {
+  // arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>
+  if (Token.isUnresolved(channelArn)) {
+    return Fn.select(1, Fn.split('/', channelArn));
+  }
+  return channelArn.split('/')[1];
+}
