@@ -125,7 +125,7 @@ async function updateChannel(
 ): Promise<ChannelResult> {
   const desired = parseChannelProperties(event.ResourceProperties);
   // Older versions of this construct may have written fewer fields; a rollback swaps old and new.
-  const previous = parseChannelProperties(event.OldResourceProperties);
+  const previous = parseChannelProperties(event.OldResourceProperties, { lenient: true });
   const arn = event.PhysicalResourceId;
   const currentName = channelNameOf(arn);
 

@@ -27,10 +27,14 @@ export class InvalidPropertyError extends Error {
 
 /**
  * Parse the properties of a request. Every scalar arrives as a string ("60"): parse, then validate with the
- * same rules the construct applies at synth time. Fields that an older version of the construct did not
+ * same rules the construct applies at synth time (`lenient` reads the previous properties of an update
+ * without judging them). Fields that an older version of the construct did not
  * write take their defaults, so a rollback to older-shaped properties works.
  */
-export function parseChannelProperties(properties: Record<string, unknown> | undefined): DesiredChannel {
+export function parseChannelProperties(
+  properties: Record<string, unknown> | undefined,
+  options: { lenient?: boolean } = {},
+): DesiredChannel {
   const props = properties ?? {};
   const problems: string[] = [];
 
@@ -58,7 +62,8 @@ export function parseChannelProperties(properties: Record<string, unknown> | und
 
   const tags = parseTags(props[ChannelProperty.TAGS], problems);
 
-  if (problems.length > 0) {
+  // The properties a resource had before an update were accepted then; rules may have tightened since.
+  if (problems.length > 0 && !options.lenient) {
     throw new InvalidPropertyError(`Invalid signaling channel properties: ${problems.join('; ')}`);
   }
   return { explicitName, channelType, messageTtlSeconds, tags };

@@ -63,6 +63,6 @@ export class Deadline {
 
   /** A signal that aborts an SDK call still running at the deadline. */
   public signal(): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, this.remainingMs()));
+    return AbortSignal.timeout(Math.max(1, Math.ceil(this.remainingMs())));
   }
 }

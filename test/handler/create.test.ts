@@ -1,0 +1,161 @@
+import {
+  AccessDeniedException,
+  ClientLimitExceededException,
+  CreateSignalingChannelCommand,
+  DescribeSignalingChannelCommand,
+  KinesisVideoClient,
+  ListTagsForResourceCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-kinesis-video';
+import { mockClient } from 'aws-sdk-client-mock';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
+import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
+import { CHANNEL_ARN, createEvent, invoke, REQUEST_ID, STACK_ID } from './handler-test-kit';
+
+const kvs = mockClient(KinesisVideoClient);
+beforeEach(() => kvs.reset());
+
+const active = { ChannelInfo: { ChannelARN: CHANNEL_ARN, ChannelName: 'garage-camera', ChannelStatus: 'ACTIVE' as const, Version: 'v1' } };
+
+describe('Create', () => {
+  test('creates the channel with its properties and the ownership tag, waits for ACTIVE, answers its ARN', async () => {
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand)
+      .resolvesOnce({ ChannelInfo: { ...active.ChannelInfo, ChannelStatus: 'CREATING' } })
+      .resolves(active);
+
+    const { response } = await invoke(createEvent({
+      ChannelName: 'garage-camera', ChannelType: 'SINGLE_MASTER', MessageTtlSeconds: '30', Tags: [{ Key: 'room', Value: 'garage' }],
+    }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)[0].args[0].input).toEqual({
+      ChannelName: 'garage-camera',
+      ChannelType: 'SINGLE_MASTER',
+      SingleMasterConfiguration: { MessageTtlSeconds: 30 },
+      Tags: [{ Key: 'room', Value: 'garage' }, { Key: OWNERSHIP_TAG_KEY, Value: REQUEST_ID }],
+    });
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(2);
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: CHANNEL_ARN,
+      Data: { ChannelArn: CHANNEL_ARN, ChannelName: 'garage-camera' },
+    });
+  });
+
+  test('generates a name from the stack, the logical id and the request when none is given; the service default TTL applies', async () => {
+    kvs.on(CreateSignalingChannelCommand).callsFake(input => ({ ChannelARN: `arn:aws:kinesisvideo:us-east-1:123456789012:channel/${input.ChannelName}/1` }));
+    kvs.on(DescribeSignalingChannelCommand).callsFake(input => ({ ChannelInfo: { ChannelARN: input.ChannelARN, ChannelStatus: 'ACTIVE' } }));
+
+    const { response } = await invoke(createEvent({ ChannelType: 'SINGLE_MASTER' }));
+
+    const input = kvs.commandCalls(CreateSignalingChannelCommand)[0].args[0].input;
+    expect(input.ChannelName).toBe(generateChannelName(STACK_ID, 'Garage4A49DB4E', REQUEST_ID));
+    expect(input.ChannelName).toMatch(/^DoorbellStack-Garage4A49DB4E-[0-9a-f]{12}$/);
+    expect(input.SingleMasterConfiguration).toEqual({ MessageTtlSeconds: 60 });
+    expect(response.Data?.ChannelName).toBe(input.ChannelName);
+  });
+
+  test('a Create delivered twice finds the channel it created by the ownership tag, and creates no second one', async () => {
+    kvs.on(CreateSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'name in use', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: REQUEST_ID } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(1);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('never adopts a channel of the same name created by someone else, and answers an id the Delete will skip', async () => {
+    kvs.on(CreateSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'name in use', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: 'another-request' } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
+    expect(response.Reason).toContain("A signaling channel named 'garage-camera' already exists");
+    expect(response.Reason).toContain('Choose another channelName');
+  });
+
+  test('waits for a channel of the same name that is being deleted, then creates', async () => {
+    kvs.on(CreateSignalingChannelCommand)
+      .rejectsOnce(new ResourceInUseException({ message: 'name in use', $metadata: {} }))
+      .resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand, { ChannelName: 'garage-camera' })
+      .resolvesOnce({ ChannelInfo: { ...active.ChannelInfo, ChannelStatus: 'DELETING' } })
+      .resolvesOnce({ ChannelInfo: { ...active.ChannelInfo, ChannelStatus: 'DELETING' } })
+      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: CHANNEL_ARN }).resolves(active);
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(2);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('a channel that never becomes ACTIVE before the deadline: FAILED with its real ARN, so the next Delete removes it', async () => {
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...active.ChannelInfo, ChannelStatus: 'CREATING' } });
+
+    const { response, clock } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { remainingTimeMs: 60_000 });
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+    expect(response.Reason).toContain('Timed out waiting for signaling channel');
+    expect(response.Reason).toContain('last status: CREATING');
+    // It gave up before Lambda's own timeout, keeping time to answer.
+    expect(clock.time - 1_700_000_000_000).toBeLessThan(60_000 - 10_000);
+    // Polls are jittered and bounded: never faster than 5 per second per channel.
+    expect(Math.min(...clock.sleeps)).toBeGreaterThanOrEqual(200);
+  });
+
+  test('retries throttling, then succeeds', async () => {
+    kvs.on(CreateSignalingChannelCommand)
+      .rejectsOnce(new ClientLimitExceededException({ message: 'slow down', $metadata: {} }))
+      .rejectsOnce(new ClientLimitExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+
+    const { response, clock } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(3);
+    expect(clock.sleeps[1]).toBeGreaterThan(clock.sleeps[0]); // exponential
+  });
+
+  test('retries AccessDenied briefly (IAM propagation), then fails with a Reason naming the missing permission', async () => {
+    kvs.on(CreateSignalingChannelCommand).rejects(new AccessDeniedException({ message: 'not authorized', $metadata: {} }));
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(4);
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('kinesisvideo:CreateSignalingChannel');
+    expect(response.Reason).toContain('IAM may still be propagating');
+    expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
+  });
+
+  test('rejects invalid string-typed properties before calling the service, naming the property', async () => {
+    const { response } = await invoke(createEvent({ ChannelName: 'bad name!', MessageTtlSeconds: '600', ChannelType: 'FULL_MESH' }));
+
+    expect(kvs.calls()).toHaveLength(0);
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain("ChannelName must be 1-256 characters");
+    expect(response.Reason).toContain("MessageTtlSeconds must be a whole number of seconds from 5 to 120 (got '600')");
+    expect(response.Reason).toContain('FULL_MESH is in the SDK but the service does not support it');
+    expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
+  });
+
+  test('an unexpected error still answers FAILED, with the message and without the stack trace', async () => {
+    kvs.on(CreateSignalingChannelCommand).rejects(new TypeError('boom'));
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('boom');
+    expect(response.Reason).not.toMatch(/\n\s+at /);
+  });
+});

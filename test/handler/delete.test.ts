@@ -1,0 +1,106 @@
+import {
+  DeleteSignalingChannelCommand,
+  DescribeSignalingChannelCommand,
+  KinesisVideoClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  AccessDeniedException,
+} from '@aws-sdk/client-kinesis-video';
+import { mockClient } from 'aws-sdk-client-mock';
+import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
+import { CHANNEL_ARN, deleteEvent, invoke, REQUEST_ID } from './handler-test-kit';
+
+const kvs = mockClient(KinesisVideoClient);
+beforeEach(() => kvs.reset());
+
+const info = (status: 'ACTIVE' | 'CREATING' | 'DELETING') => ({ ChannelInfo: { ChannelARN: CHANNEL_ARN, ChannelStatus: status } });
+const notFound = () => new ResourceNotFoundException({ message: 'gone', $metadata: {} });
+
+describe('Delete', () => {
+  test('deletes the channel and waits until it is gone', async () => {
+    kvs.on(DescribeSignalingChannelCommand)
+      .resolvesOnce(info('ACTIVE'))
+      .resolvesOnce(info('DELETING'))
+      .rejects(notFound());
+    kvs.on(DeleteSignalingChannelCommand).resolves({});
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)[0].args[0].input).toEqual({ ChannelARN: CHANNEL_ARN });
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(3);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test.each([
+    [`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`, 'the id of a failed create'],
+    ['DoorbellStack-Garage-1A2B3C4D5E6F', 'an id CloudFormation invented for an interrupted create'],
+    ['', 'an empty id'],
+  ])('succeeds without calling the service for %s (%s)', async (id) => {
+    const { response } = await invoke(deleteEvent(id));
+
+    expect(kvs.calls()).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: id });
+  });
+
+  test('succeeds for a channel that no longer exists', async () => {
+    kvs.on(DescribeSignalingChannelCommand).rejects(notFound());
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(0);
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('succeeds when the channel disappears between Describe and Delete', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolves(info('ACTIVE'));
+    kvs.on(DeleteSignalingChannelCommand).rejects(notFound());
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('succeeds for a channel already DELETING, once it is gone', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(info('DELETING')).rejects(notFound());
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(0);
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('reports success if the channel is still DELETING at the deadline: the deletion cannot be undone', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(info('ACTIVE')).resolves(info('DELETING'));
+    kvs.on(DeleteSignalingChannelCommand).resolves({});
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN), { remainingTimeMs: 20_000 });
+
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('a channel still CREATING (a failed create\'s channel) is deleted once ACTIVE', async () => {
+    kvs.on(DescribeSignalingChannelCommand)
+      .resolvesOnce(info('CREATING'))
+      .resolvesOnce(info('CREATING'))
+      .resolvesOnce(info('ACTIVE'))
+      .rejects(notFound());
+    kvs.on(DeleteSignalingChannelCommand)
+      .rejectsOnce(new ResourceInUseException({ message: 'busy', $metadata: {} }))
+      .resolves({});
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand).length).toBeGreaterThanOrEqual(1);
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('access denied fails the delete, naming the permission: the channel would leak otherwise', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolves(info('ACTIVE'));
+    kvs.on(DeleteSignalingChannelCommand).rejects(new AccessDeniedException({ message: 'no', $metadata: {} }));
+
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+    expect(response.Reason).toContain('kinesisvideo:DeleteSignalingChannel');
+  });
+});

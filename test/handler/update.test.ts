@@ -1,0 +1,197 @@
+import {
+  CreateSignalingChannelCommand,
+  DescribeSignalingChannelCommand,
+  KinesisVideoClient,
+  ListTagsForResourceCommand,
+  ResourceInUseException,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSignalingChannelCommand,
+  VersionMismatchException,
+  DeleteSignalingChannelCommand,
+} from '@aws-sdk/client-kinesis-video';
+import { mockClient } from 'aws-sdk-client-mock';
+import { OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
+import { channelArn, CHANNEL_ARN, invoke, updateEvent } from './handler-test-kit';
+
+const kvs = mockClient(KinesisVideoClient);
+beforeEach(() => kvs.reset());
+
+function channel(ttl: number, version = 'v1', status: 'ACTIVE' | 'UPDATING' = 'ACTIVE') {
+  return {
+    ChannelInfo: {
+      ChannelARN: CHANNEL_ARN, ChannelName: 'garage-camera', ChannelStatus: status, Version: version,
+      ChannelType: 'SINGLE_MASTER' as const, SingleMasterConfiguration: { MessageTtlSeconds: ttl },
+    },
+  };
+}
+
+const named = { ChannelName: 'garage-camera', ChannelType: 'SINGLE_MASTER' };
+
+describe('Update in place', () => {
+  test('a TTL change reads CurrentVersion, updates, waits for ACTIVE, keeps the ARN', async () => {
+    kvs.on(DescribeSignalingChannelCommand)
+      .resolvesOnce(channel(60))
+      .resolvesOnce(channel(30, 'v2', 'UPDATING'))
+      .resolves(channel(30, 'v2'));
+    kvs.on(UpdateSignalingChannelCommand).resolves({});
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: 'r1' } });
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, { ...named, MessageTtlSeconds: '60' }));
+
+    expect(kvs.commandCalls(UpdateSignalingChannelCommand)[0].args[0].input).toEqual({
+      ChannelARN: CHANNEL_ARN, CurrentVersion: 'v1', SingleMasterConfiguration: { MessageTtlSeconds: 30 },
+    });
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(3);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN, Data: { ChannelName: 'garage-camera' } });
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(0);
+  });
+
+  test('no call to UpdateSignalingChannel when the TTL already matches (a rollback after a partial update, a re-run)', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolves(channel(30));
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, { ...named, MessageTtlSeconds: '60' }));
+
+    expect(kvs.commandCalls(UpdateSignalingChannelCommand)).toHaveLength(0);
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('VersionMismatch (someone updated in between) and ResourceInUse: reads the version again and retries', async () => {
+    kvs.on(DescribeSignalingChannelCommand)
+      .resolvesOnce(channel(60, 'v1'))
+      .resolvesOnce(channel(45, 'v2'))
+      .resolvesOnce(channel(45, 'v3'))
+      .resolves(channel(30, 'v4'));
+    kvs.on(UpdateSignalingChannelCommand)
+      .rejectsOnce(new VersionMismatchException({ message: 'stale', $metadata: {} }))
+      .rejectsOnce(new ResourceInUseException({ message: 'updating', $metadata: {} }))
+      .resolves({});
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, { ...named, MessageTtlSeconds: '60' }));
+
+    const versions = kvs.commandCalls(UpdateSignalingChannelCommand).map(c => c.args[0].input.CurrentVersion);
+    expect(versions).toEqual(['v1', 'v2', 'v3']);
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('tags: applies only the difference, never removes the ownership tag or tags added outside the stack', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolves(channel(60));
+    kvs.on(ListTagsForResourceCommand)
+      .resolvesOnce({ Tags: { [OWNERSHIP_TAG_KEY]: 'r1', keep: 'same', change: 'old', drop: 'x' }, NextToken: 'page2' })
+      .resolves({ Tags: { outside: 'someone' } });
+    kvs.on(TagResourceCommand).resolves({});
+    kvs.on(UntagResourceCommand).resolves({});
+
+    const tags = (t: Record<string, string>) => Object.entries(t).map(([Key, Value]) => ({ Key, Value }));
+    const { response } = await invoke(updateEvent(CHANNEL_ARN,
+      { ...named, Tags: tags({ keep: 'same', change: 'new', added: 'yes' }) },
+      { ...named, Tags: tags({ keep: 'same', change: 'old', drop: 'x' }) }));
+
+    expect(kvs.commandCalls(ListTagsForResourceCommand)[1].args[0].input.NextToken).toBe('page2');
+    expect(kvs.commandCalls(UntagResourceCommand).map(c => c.args[0].input.TagKeyList)).toEqual([['drop']]);
+    expect(kvs.commandCalls(TagResourceCommand).map(c => c.args[0].input.Tags)).toEqual([
+      [{ Key: 'change', Value: 'new' }, { Key: 'added', Value: 'yes' }],
+    ]);
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('tags: at most 50 per TagResource and UntagResource call', async () => {
+    const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: 'v' }));
+    kvs.on(DescribeSignalingChannelCommand).resolves(channel(60));
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: Object.fromEntries(many('old', 49).map(t => [t.Key, t.Value])) });
+    kvs.on(TagResourceCommand).resolves({});
+    kvs.on(UntagResourceCommand).resolves({});
+
+    // 49 declared tags replaced by 49 others: one untag call and one tag call, each within the limit.
+    await invoke(updateEvent(CHANNEL_ARN, { ...named, Tags: many('new', 49) }, { ...named, Tags: many('old', 49) }));
+
+    for (const call of kvs.commandCalls(TagResourceCommand)) expect(call.args[0].input.Tags!.length).toBeLessThanOrEqual(50);
+    for (const call of kvs.commandCalls(UntagResourceCommand)) expect(call.args[0].input.TagKeyList!.length).toBeLessThanOrEqual(50);
+    expect(kvs.commandCalls(TagResourceCommand).flatMap(c => c.args[0].input.Tags)).toHaveLength(49);
+    expect(kvs.commandCalls(UntagResourceCommand).flatMap(c => c.args[0].input.TagKeyList)).toHaveLength(49);
+  });
+
+  test('rollback: old and new properties swapped, and older-shaped properties without Tags or TTL, both work', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(channel(30)).resolves(channel(60, 'v2'));
+    kvs.on(UpdateSignalingChannelCommand).resolves({});
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { team: 'a' } });
+    kvs.on(UntagResourceCommand).resolves({});
+
+    // Rolling back to properties an older version wrote: no TTL (the default, 60) and no Tags.
+    const { response } = await invoke(updateEvent(CHANNEL_ARN,
+      { ChannelName: 'garage-camera' },
+      { ...named, MessageTtlSeconds: '30', Tags: [{ Key: 'team', Value: 'a' }] }));
+
+    expect(kvs.commandCalls(UpdateSignalingChannelCommand)[0].args[0].input.SingleMasterConfiguration).toEqual({ MessageTtlSeconds: 60 });
+    expect(kvs.commandCalls(UntagResourceCommand)[0].args[0].input.TagKeyList).toEqual(['team']);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('a failed update answers FAILED with the unchanged id, so CloudFormation rolls back cleanly', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolves(channel(60));
+    kvs.on(UpdateSignalingChannelCommand).rejects(Object.assign(new Error('bad'), { name: 'InvalidArgumentException' }));
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, named));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+    expect(response.Reason).toContain('UpdateSignalingChannel failed: InvalidArgumentException');
+  });
+});
+
+describe('Update that replaces the channel', () => {
+  test('a name change creates the new channel and answers its ARN; the old one is left for CloudFormation to delete', async () => {
+    const newArn = channelArn('garage-camera-2');
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: newArn });
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'ACTIVE' } });
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelName: 'garage-camera-2' }, named));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)[0].args[0].input.ChannelName).toBe('garage-camera-2');
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newArn, Data: { ChannelName: 'garage-camera-2' } });
+  });
+
+  test('a generated name stays stable across in-place updates', async () => {
+    const generated = channelArn('DoorbellStack-Doorbell988F5652-0123456789ab');
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...channel(30).ChannelInfo, ChannelARN: generated } });
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const { response } = await invoke(updateEvent(generated, { MessageTtlSeconds: '30' }, { MessageTtlSeconds: '60' }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(0);
+    expect(response).toMatchObject({ PhysicalResourceId: generated, Data: { ChannelName: 'DoorbellStack-Doorbell988F5652-0123456789ab' } });
+  });
+
+  test('dropping an explicit name replaces the channel with a generated name', async () => {
+    kvs.on(CreateSignalingChannelCommand).callsFake(input => ({ ChannelARN: channelArn(input.ChannelName) }));
+    kvs.on(DescribeSignalingChannelCommand).callsFake(input => ({ ChannelInfo: { ChannelARN: input.ChannelARN, ChannelStatus: 'ACTIVE' } }));
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ChannelType: 'SINGLE_MASTER' }, named));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Data?.ChannelName).toMatch(/^DoorbellStack-Garage4A49DB4E-[0-9a-f]{12}$/);
+  });
+
+  test('a type change that keeps an explicit name is refused with a Reason that says what to do', async () => {
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelType: 'SINGLE_MASTER' }, { ...named, ChannelType: 'OLD_TYPE' }));
+
+    expect(kvs.calls()).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+    expect(response.Reason).toContain("the new channel cannot take that name while the old one exists");
+    expect(response.Reason).toContain('Change channelName in the same deployment');
+  });
+
+  test('a replacement that fails after its channel exists deletes that channel: CloudFormation would never learn of it', async () => {
+    const newArn = channelArn('garage-camera-2');
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: newArn });
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'DELETING' } });
+    kvs.on(DeleteSignalingChannelCommand).resolves({});
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelName: 'garage-camera-2' }, named));
+
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)[0].args[0].input.ChannelARN).toBe(newArn);
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+  });
+});
