@@ -20,6 +20,17 @@ const HANDLER_ACTIONS = [
 ];
 
 /**
+ * cdk-nag's finding ids for the wildcard channel ARNs of the role's policy: `Resource::<ARN>`, with pseudo
+ * parameters rendered as `<AWS::Region>` where the stack's environment is not known at synth time.
+ */
+const CHANNEL_ARN_FINDING_PREFIX =
+  'Resource::arn:(<AWS::Partition>|[a-z-]+):kinesisvideo:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]+):channel\\/';
+/** `channel/<stack name>-*` (generated names) and `channel/<explicit name>/*`. */
+const CHANNEL_WILDCARD_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}(<AWS::StackName>-|[a-zA-Z0-9_.-]+\\/)\\*$/`;
+/** `channel/*`: every channel of the account and region. */
+const ALL_CHANNELS_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}\\*$/`;
+
+/**
  * Explicit channel names are listed one by one in the role's policy while they fit this many characters;
  * past it they collapse into `channel/*` of the stack's account and region. IAM allows 10,240 characters of
  * inline policy per role; this keeps the policy under it with room for the other statements, even with as
@@ -75,14 +86,24 @@ export class SignalingChannelProvider extends Construct {
       roles: [role.roleName],
       policyDocument: Lazy.any({ produce: () => this.renderPolicyDocument(logGroup) }),
     });
+    // cdk-nag's AwsSolutions-IAM5 flags every wildcard in a resource ARN. Each suppression below names, with
+    // `applies_to`, the only wildcards this policy can hold, so any other wildcard (an action, another
+    // resource) is still reported.
     policy.addMetadata('cdk_nag', {
       rules_to_suppress: [
         {
           id: 'AwsSolutions-IAM5',
           // A channel ARN ends with its creation time, known only after it exists: `channel/<name>/*` is the
-          // narrowest resource IAM can name. Generated names all start with the stack name, and the log
-          // group's streams are created by Lambda under the one log group.
-          reason: 'Channel ARNs end with a creation time unknown before create; log streams are named by Lambda.',
+          // narrowest resource IAM can name. Generated names all start with the stack name.
+          reason: 'Channel ARNs end with a creation time unknown before create; generated names start with the stack name.',
+          applies_to: [{ regex: CHANNEL_WILDCARD_FINDING }],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          // Past EXPLICIT_NAMES_POLICY_BUDGET, listing every explicit name would break IAM's inline policy
+          // size limit, and the stack would fail to deploy.
+          reason: 'Too many explicit channel names to list within IAM\'s policy size limit: all channels of this account and region.',
+          applies_to: [{ regex: ALL_CHANNELS_FINDING }],
         },
       ],
     });
@@ -119,7 +140,8 @@ export class SignalingChannelProvider extends Construct {
         new iam.PolicyStatement({
           sid: 'WriteHandlerLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+          // A log group's `Arn` attribute already ends in `:*`, which covers the log streams Lambda creates in it.
+          resources: [logGroup.logGroupArn],
         }),
       ],
     });

@@ -1,0 +1,182 @@
+import { App, CfnResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SignalingChannel, SignalingChannelType } from '../src';
+
+const CHANNEL = 'Custom::KinesisVideoSignalingChannel';
+
+function newStack(): Stack {
+  return new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
+}
+
+describe('SignalingChannel', () => {
+  test('declares a custom resource with the given properties', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Doorbell', {
+      channelName: 'front-door',
+      channelType: SignalingChannelType.SINGLE_MASTER,
+      messageTtl: Duration.seconds(30),
+      tags: { room: 'hall' },
+    });
+
+    Template.fromStack(stack).hasResourceProperties(CHANNEL, {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('KinesisVideoSignalingChannelProviderHandler'), 'Arn'] },
+      ServiceTimeout: '600',
+      ChannelName: 'front-door',
+      ChannelType: 'SINGLE_MASTER',
+      MessageTtlSeconds: 30,
+      Tags: [{ Key: 'room', Value: 'hall' }],
+    });
+  });
+
+  test('defaults: a generated name, SINGLE_MASTER, the service\'s TTL, no tags, DESTROY', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Doorbell');
+
+    const template = Template.fromStack(stack);
+    template.hasResource(CHANNEL, {
+      Properties: {
+        ChannelName: Match.absent(),
+        ChannelType: 'SINGLE_MASTER',
+        MessageTtlSeconds: Match.absent(),
+        Tags: Match.absent(),
+      },
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
+  test('RETAIN keeps the channel when it leaves the stack or is replaced', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Doorbell', { removalPolicy: RemovalPolicy.RETAIN });
+
+    Template.fromStack(stack).hasResource(CHANNEL, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('channelArn and channelName are tokens read from the custom resource', () => {
+    const stack = newStack();
+    const channel = new SignalingChannel(stack, 'Doorbell');
+
+    const logicalId = stack.getLogicalId(channel.node.findChild('Resource').node.defaultChild as CfnResource);
+    expect(stack.resolve(channel.channelArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelArn'] });
+    expect(stack.resolve(channel.channelName)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelName'] });
+    expect(stack.resolve(channel.signalingChannelRef)).toEqual({
+      signalingChannelArn: { 'Fn::GetAtt': [logicalId, 'ChannelArn'] },
+      signalingChannelName: { 'Fn::GetAtt': [logicalId, 'ChannelName'] },
+    });
+  });
+
+  test('Tags.of(scope) reaches the channel, merged with its own tags', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Doorbell', { tags: { room: 'hall' } });
+    Tags.of(stack).add('team', 'video');
+
+    Template.fromStack(stack).hasResourceProperties(CHANNEL, {
+      Tags: [{ Key: 'room', Value: 'hall' }, { Key: 'team', Value: 'video' }],
+    });
+  });
+
+  test('one Lambda function, one role and one log group per stack, however many channels', () => {
+    const stack = newStack();
+    for (let i = 0; i < 25; i++) {
+      new SignalingChannel(stack, `Channel${i}`, i % 2 === 0 ? { channelName: `camera-${i}` } : {});
+    }
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(CHANNEL, 25);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+  });
+
+  test('each stack gets its own provider', () => {
+    const app = new App();
+    const a = new Stack(app, 'A');
+    const b = new Stack(app, 'B');
+    new SignalingChannel(a, 'Channel');
+    new SignalingChannel(b, 'Channel');
+
+    Template.fromStack(a).resourceCountIs('AWS::Lambda::Function', 1);
+    Template.fromStack(b).resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('the function runs on the latest Node.js runtime aws-cdk-lib knows, logs JSON to a log group with a retention', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Doorbell');
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: lambda.determineLatestNodeRuntime(stack).name,
+      Handler: 'index.handler',
+      Timeout: 300,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') } },
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Delete',
+    });
+    // The custom resource's service timeout is longer than the function's, far below an hour.
+    const timeout = Number(Object.values(template.findResources(CHANNEL))[0].Properties.ServiceTimeout);
+    expect(timeout).toBeGreaterThan(300);
+    expect(timeout).toBeLessThan(3600);
+  });
+
+  test('the role may do only what the handler does, on this stack\'s channels; channels wait for the policy', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Generated');
+    new SignalingChannel(stack, 'Named', { channelName: 'garage-camera' });
+
+    const template = Template.fromStack(stack);
+    const logGroupArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('LogGroup'), 'Arn'] };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'ManageSignalingChannels',
+            Effect: 'Allow',
+            Action: [
+              'kinesisvideo:CreateSignalingChannel',
+              'kinesisvideo:DescribeSignalingChannel',
+              'kinesisvideo:UpdateSignalingChannel',
+              'kinesisvideo:DeleteSignalingChannel',
+              'kinesisvideo:ListTagsForResource',
+              'kinesisvideo:TagResource',
+              'kinesisvideo:UntagResource',
+            ],
+            Resource: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/', { Ref: 'AWS::StackName' }, '-*']] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/garage-camera/*']] },
+            ],
+          },
+          {
+            Sid: 'WriteHandlerLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: logGroupArn,
+          },
+        ],
+      },
+    });
+    const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
+    for (const channel of Object.values(template.findResources(CHANNEL))) {
+      expect(channel.DependsOn).toContain(policyId);
+    }
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('past the policy budget, explicit names collapse into channel/* so the policy stays under IAM\'s limit', () => {
+    const stack = newStack();
+    for (let i = 0; i < 400; i++) {
+      new SignalingChannel(stack, `Channel${i}`, { channelName: `camera-${i}-${'x'.repeat(200)}` });
+    }
+
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0];
+    const resources = stack.resolve(policy.Properties.PolicyDocument.Statement[0].Resource);
+    expect(resources).toHaveLength(2);
+    expect(JSON.stringify(resources[1])).toContain(':channel/*');
+  });
+});
