@@ -87,12 +87,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The dev tsconfig lives in test/: its paths are relative to that folder.
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts'],
+    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
-    dirs: ['src', 'lambda'],
-    devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'],
+    // One type-aware project for every linted file (the project service would look for a tsconfig.json
+    // next to lambda/, example/ and bench/, which have none).
+    projectService: false,
+    tsconfigPath: './test/tsconfig.json',
+    dirs: ['src'],
+    // lambda/ imports the AWS SDK, which esbuild bundles: a devDependency, like everything the tests use.
+    devdirs: ['lambda', 'test', 'example', 'bench', 'projenrc', '.projenrc.ts'],
   },
 
 
@@ -123,6 +128,12 @@ project.bundler.addBundle(HANDLER_ENTRYPOINT, {
 const packageJs = project.tasks.tryFind('package:js')!;
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);
+// The tarball holds the handler asset, and an app outside the repo that installs it synthesizes.
+const verifyPackage = project.addTask('package:verify', {
+  description: 'Install the npm tarball in an app outside the repo and synthesize three channels with it',
+  exec: 'ts-node --project test/tsconfig.json test/packaging/outside-app.ts',
+});
+project.packageTask.spawn(verifyPackage);
 
 // The example app: synthesizes a stack with three channels, no AWS credentials needed.
 const example = project.addTask('example', {

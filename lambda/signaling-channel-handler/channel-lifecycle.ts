@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
-import { CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
 import { DesiredChannel, parseChannelProperties } from './channel-properties';
 import { ChannelService, errorName, ServiceCallError } from './channel-service';
 import { DeadlineExceededError } from './clock';
 import { Logger } from './logger';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
+import { CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
 
 /** What the handler answers CloudFormation on success. */
 export interface ChannelResult {

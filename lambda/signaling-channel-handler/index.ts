@@ -6,13 +6,13 @@
  */
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
+import { renderResponse, sendResponse } from './cfn-response';
 import { ChannelRequestError, ChannelResult, handleChannelEvent, RequestProgress } from './channel-lifecycle';
 import { InvalidPropertyError } from './channel-properties';
 import { ChannelService, ServiceCallError } from './channel-service';
 import { Clock, Deadline, DeadlineExceededError, systemClock } from './clock';
-import { renderResponse, sendResponse } from './cfn-response';
 import { jsonLogger, Logger } from './logger';
+import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
 
 /** Time kept back from Lambda's remaining time to answer CloudFormation: at most 15 s, a quarter of short budgets. */
 const MAX_SAFETY_MARGIN_MS = 15_000;

@@ -9,9 +9,9 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
-import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
 import { CHANNEL_ARN, createEvent, invoke, REQUEST_ID, STACK_ID } from './handler-test-kit';
+import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());
@@ -143,7 +143,7 @@ describe('Create', () => {
 
     expect(kvs.calls()).toHaveLength(0);
     expect(response.Status).toBe('FAILED');
-    expect(response.Reason).toContain("ChannelName must be 1-256 characters");
+    expect(response.Reason).toContain('ChannelName must be 1-256 characters');
     expect(response.Reason).toContain("MessageTtlSeconds must be a whole number of seconds from 5 to 120 (got '600')");
     expect(response.Reason).toContain('FULL_MESH is in the SDK but the service does not support it');
     expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);

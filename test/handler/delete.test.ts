@@ -7,8 +7,8 @@ import {
   AccessDeniedException,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
-import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
 import { CHANNEL_ARN, deleteEvent, invoke, REQUEST_ID } from './handler-test-kit';
+import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());

@@ -4,9 +4,9 @@
  */
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CfnResponse } from '../../lambda/signaling-channel-handler/cfn-response';
 import { Clock } from '../../lambda/signaling-channel-handler/clock';
 import { handleRequest } from '../../lambda/signaling-channel-handler/index';
-import { CfnResponse } from '../../lambda/signaling-channel-handler/cfn-response';
 
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/DoorbellStack/4f2c1a50-0000-11ef-a1b2-0a1b2c3d4e5f';
 export const REQUEST_ID = 'e2a1b2c3-d4e5-4f60-8a9b-0c1d2e3f4a5b';

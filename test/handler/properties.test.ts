@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { parseChannelProperties } from '../../lambda/signaling-channel-handler/channel-properties';
 import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
+import { parseChannelProperties } from '../../lambda/signaling-channel-handler/channel-properties';
 import { CHANNEL_NAME_PATTERN } from '../../src/signaling-channel-rules';
 
 describe('ResourceProperties as CloudFormation delivers them', () => {

@@ -1,8 +1,8 @@
 import { CreateSignalingChannelCommand, DescribeSignalingChannelCommand, KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
-import { MAX_RESPONSE_BYTES, renderResponse, sendResponse } from '../../lambda/signaling-channel-handler/cfn-response';
 import { CHANNEL_ARN, createEvent, deleteEvent, FakeClock, invoke } from './handler-test-kit';
+import { MAX_RESPONSE_BYTES, renderResponse, sendResponse } from '../../lambda/signaling-channel-handler/cfn-response';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());

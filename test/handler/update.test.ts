@@ -11,8 +11,8 @@ import {
   DeleteSignalingChannelCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
-import { OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
 import { channelArn, CHANNEL_ARN, invoke, updateEvent } from './handler-test-kit';
+import { OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());
@@ -20,8 +20,12 @@ beforeEach(() => kvs.reset());
 function channel(ttl: number, version = 'v1', status: 'ACTIVE' | 'UPDATING' = 'ACTIVE') {
   return {
     ChannelInfo: {
-      ChannelARN: CHANNEL_ARN, ChannelName: 'garage-camera', ChannelStatus: status, Version: version,
-      ChannelType: 'SINGLE_MASTER' as const, SingleMasterConfiguration: { MessageTtlSeconds: ttl },
+      ChannelARN: CHANNEL_ARN,
+      ChannelName: 'garage-camera',
+      ChannelStatus: status,
+      Version: version,
+      ChannelType: 'SINGLE_MASTER' as const,
+      SingleMasterConfiguration: { MessageTtlSeconds: ttl },
     },
   };
 }
@@ -179,7 +183,7 @@ describe('Update that replaces the channel', () => {
 
     expect(kvs.calls()).toHaveLength(0);
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
-    expect(response.Reason).toContain("the new channel cannot take that name while the old one exists");
+    expect(response.Reason).toContain('the new channel cannot take that name while the old one exists');
     expect(response.Reason).toContain('Change channelName in the same deployment');
   });
 

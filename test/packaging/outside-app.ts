@@ -1,0 +1,58 @@
+/**
+ * Proves the npm tarball that `npx projen package` writes is what a user needs: it holds the compiled
+ * library, the jsii assembly and the bundled handler, and an app outside this repository that installs it
+ * (with aws-cdk-lib and constructs from the registry) synthesizes a stack with three channels served by one
+ * Lambda function whose asset is the bundled handler.
+ *
+ * Run by the `package:verify` task after `package:js`.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..');
+const distDir = path.join(root, 'dist', 'js');
+const tarball = fs.readdirSync(distDir).find(f => /^cdk-kvs-signaling-channel-.*\.tgz$/.test(f));
+if (!tarball) throw new Error(`no tarball in ${distDir}: run npx projen package first`);
+const tarballPath = path.join(distDir, tarball);
+
+const entries = execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' }).split('\n');
+for (const required of ['package/lib/index.js', 'package/.jsii', 'package/assets/lambda/signaling-channel-handler/index/index.js']) {
+  if (!entries.includes(required)) throw new Error(`${tarball} lacks ${required}`);
+}
+for (const forbidden of [/^package\/lambda\//, /^package\/test\//, /^package\/src\//]) {
+  const leaked = entries.find(entry => forbidden.test(entry));
+  if (leaked) throw new Error(`${tarball} should not ship ${leaked}`);
+}
+
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const app = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-app-'));
+fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'outside-app', private: true }));
+execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarballPath,
+  `aws-cdk-lib@${pkg.devDependencies['aws-cdk-lib']}`, `constructs@${pkg.devDependencies.constructs}`], { cwd: app, stdio: 'inherit' });
+
+fs.writeFileSync(path.join(app, 'app.js'), `
+const { App, Stack, Duration } = require('aws-cdk-lib');
+const { SignalingChannel } = require('cdk-kvs-signaling-channel');
+const app = new App({ outdir: 'cdk.out' });
+const stack = new Stack(app, 'OutsideStack');
+new SignalingChannel(stack, 'One');
+new SignalingChannel(stack, 'Two', { channelName: 'two', messageTtl: Duration.seconds(10) });
+new SignalingChannel(stack, 'Three', { tags: { a: 'b' } });
+app.synth();
+`);
+execFileSync('node', ['app.js'], { cwd: app, stdio: 'inherit' });
+
+const template = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'OutsideStack.template.json'), 'utf8'));
+const resources = Object.values(template.Resources) as Array<{ Type: string; Metadata?: Record<string, string> }>;
+const channels = resources.filter(r => r.Type === 'Custom::KinesisVideoSignalingChannel').length;
+const functions = resources.filter(r => r.Type === 'AWS::Lambda::Function');
+if (channels !== 3 || functions.length !== 1) {
+  throw new Error(`expected 3 channels and 1 function, got ${channels} and ${functions.length}`);
+}
+const assetDir = path.join(app, 'cdk.out', functions[0].Metadata!['aws:asset:path']);
+if (!fs.existsSync(path.join(assetDir, 'index.js'))) throw new Error(`the function's asset ${assetDir} has no index.js`);
+console.log(`package verified: ${tarball} (${entries.length - 1} files) installs outside the repo and synthesizes ` +
+  `${channels} channels served by ${functions.length} Lambda function.`);
+fs.rmSync(app, { recursive: true, force: true });
