@@ -128,6 +128,9 @@ project.bundler.addBundle(HANDLER_ENTRYPOINT, {
 const packageJs = project.tasks.tryFind('package:js')!;
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);
+// The npm tarball is an allowlist, not .npmignore's denylist: the library, its jsii assembly and the
+// bundled handler, nothing from the work tree (.cache/, test/, lambda/ sources...).
+project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'assets/', 'API.md']);
 // The tarball holds the handler asset, and an app outside the repo that installs it synthesizes.
 const verifyPackage = project.addTask('package:verify', {
   description: 'Install the npm tarball in an app outside the repo and synthesize three channels with it',

@@ -13,7 +13,7 @@ import * as path from 'path';
 
 const root = path.resolve(__dirname, '..', '..');
 const distDir = path.join(root, 'dist', 'js');
-const tarball = fs.readdirSync(distDir).find(f => /^cdk-kvs-signaling-channel-.*\.tgz$/.test(f));
+const tarball = fs.readdirSync(distDir).find(f => /^cdk-kvs-signaling-channel@.*\.tgz$/.test(f));
 if (!tarball) throw new Error(`no tarball in ${distDir}: run npx projen package first`);
 const tarballPath = path.join(distDir, tarball);
 
@@ -21,10 +21,10 @@ const entries = execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' })
 for (const required of ['package/lib/index.js', 'package/.jsii', 'package/assets/lambda/signaling-channel-handler/index/index.js']) {
   if (!entries.includes(required)) throw new Error(`${tarball} lacks ${required}`);
 }
-for (const forbidden of [/^package\/lambda\//, /^package\/test\//, /^package\/src\//]) {
-  const leaked = entries.find(entry => forbidden.test(entry));
-  if (leaked) throw new Error(`${tarball} should not ship ${leaked}`);
-}
+// An allowlist (package.json "files"): anything else in the tarball is a leak from the work tree.
+const shipped = /^package\/(package\.json|README\.md|LICENSE|API\.md|\.jsii|lib\/.+\.(js|d\.ts)|assets\/lambda\/signaling-channel-handler\/index\/index\.js)$/;
+const leaked = entries.filter(entry => entry !== '' && !shipped.test(entry));
+if (leaked.length > 0) throw new Error(`${tarball} should not ship ${leaked.slice(0, 10).join(', ')}`);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const app = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-app-'));
@@ -45,14 +45,18 @@ app.synth();
 execFileSync('node', ['app.js'], { cwd: app, stdio: 'inherit' });
 
 const template = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'OutsideStack.template.json'), 'utf8'));
-const resources = Object.values(template.Resources) as Array<{ Type: string; Metadata?: Record<string, string> }>;
+const resources = Object.values(template.Resources) as Array<{ Type: string }>;
 const channels = resources.filter(r => r.Type === 'Custom::KinesisVideoSignalingChannel').length;
 const functions = resources.filter(r => r.Type === 'AWS::Lambda::Function');
 if (channels !== 3 || functions.length !== 1) {
   throw new Error(`expected 3 channels and 1 function, got ${channels} and ${functions.length}`);
 }
-const assetDir = path.join(app, 'cdk.out', functions[0].Metadata!['aws:asset:path']);
-if (!fs.existsSync(path.join(assetDir, 'index.js'))) throw new Error(`the function's asset ${assetDir} has no index.js`);
+// The function's code is the bundled handler, staged from the installed package into cdk.out.
+const manifest = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'OutsideStack.assets.json'), 'utf8'));
+const stagedHandlers = Object.values(manifest.files as Record<string, { source: { path: string } }>)
+  .map(asset => path.join(app, 'cdk.out', asset.source.path, 'index.js'))
+  .filter(file => fs.existsSync(file));
+if (stagedHandlers.length !== 1) throw new Error(`expected the handler asset in cdk.out, found ${stagedHandlers.length}`);
 console.log(`package verified: ${tarball} (${entries.length - 1} files) installs outside the repo and synthesizes ` +
   `${channels} channels served by ${functions.length} Lambda function.`);
 fs.rmSync(app, { recursive: true, force: true });
