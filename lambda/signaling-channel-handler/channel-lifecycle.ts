@@ -230,17 +230,6 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
   }
   const arn = physicalResourceId;
   for (let attempt = 0; ; attempt++) {
-    const info = await service.describe({ arn });
-    if (info === undefined) {
-      log('INFO', 'channel already gone', { channelArn: arn });
-      return { physicalResourceId };
-    }
-    if (info.ChannelStatus === 'DELETING') {
-      break;
-    }
-    if (info.ChannelStatus !== 'ACTIVE') {
-      await service.waitForActive(arn); // CREATING or UPDATING: the service refuses a delete until ACTIVE
-    }
     try {
       await service.delete(arn);
       log('INFO', 'deleting signaling channel', { channelArn: arn });
@@ -248,13 +237,22 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
     } catch (error) {
       const name = errorName((error as ServiceCallError).cause);
       if (name === 'ResourceNotFoundException') {
+        log('INFO', 'channel already gone', { channelArn: arn });
         return { physicalResourceId };
       }
       if (name !== 'ResourceInUseException' && name !== 'VersionMismatchException') {
         throw error;
       }
-      log('WARN', 'channel busy; trying the delete again', { channelArn: arn, error: name, attempt });
-      await service.pause(attempt, `deleting signaling channel ${arn} after ${name}`);
+      // Already DELETING (done: wait for it below), or CREATING/UPDATING (wait, then delete again).
+      const info = await service.describe({ arn });
+      if (info === undefined) {
+        return { physicalResourceId };
+      }
+      if (info.ChannelStatus === 'DELETING') {
+        break;
+      }
+      log('WARN', 'channel busy; trying the delete again', { channelArn: arn, status: info.ChannelStatus, attempt });
+      await service.pause(attempt, `deleting signaling channel ${arn} (status ${info.ChannelStatus})`);
     }
   }
   try {

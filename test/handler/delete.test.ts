@@ -19,7 +19,6 @@ const notFound = () => new ResourceNotFoundException({ message: 'gone', $metadat
 describe('Delete', () => {
   test('deletes the channel and waits until it is gone', async () => {
     kvs.on(DescribeSignalingChannelCommand)
-      .resolvesOnce(info('ACTIVE'))
       .resolvesOnce(info('DELETING'))
       .rejects(notFound());
     kvs.on(DeleteSignalingChannelCommand).resolves({});
@@ -27,7 +26,7 @@ describe('Delete', () => {
     const { response } = await invoke(deleteEvent(CHANNEL_ARN));
 
     expect(kvs.commandCalls(DeleteSignalingChannelCommand)[0].args[0].input).toEqual({ ChannelARN: CHANNEL_ARN });
-    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(3);
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(2);
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
   });
 
@@ -43,17 +42,17 @@ describe('Delete', () => {
   });
 
   test('succeeds for a channel that no longer exists', async () => {
-    kvs.on(DescribeSignalingChannelCommand).rejects(notFound());
+    kvs.on(DeleteSignalingChannelCommand).rejects(notFound());
 
     const { response } = await invoke(deleteEvent(CHANNEL_ARN));
 
-    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(0);
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(0);
     expect(response.Status).toBe('SUCCESS');
   });
 
-  test('succeeds when the channel disappears between Describe and Delete', async () => {
-    kvs.on(DescribeSignalingChannelCommand).resolves(info('ACTIVE'));
-    kvs.on(DeleteSignalingChannelCommand).rejects(notFound());
+  test('succeeds when the channel disappears between a refused Delete and the Describe', async () => {
+    kvs.on(DeleteSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'busy', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).rejects(notFound());
 
     const { response } = await invoke(deleteEvent(CHANNEL_ARN));
 
@@ -61,16 +60,18 @@ describe('Delete', () => {
   });
 
   test('succeeds for a channel already DELETING, once it is gone', async () => {
-    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(info('DELETING')).rejects(notFound());
+    kvs.on(DeleteSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'deleting', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(info('DELETING')).resolvesOnce(info('DELETING')).rejects(notFound());
 
     const { response } = await invoke(deleteEvent(CHANNEL_ARN));
 
-    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(0);
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(1);
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(3);
     expect(response.Status).toBe('SUCCESS');
   });
 
   test('reports success if the channel is still DELETING at the deadline: the deletion cannot be undone', async () => {
-    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(info('ACTIVE')).resolves(info('DELETING'));
+    kvs.on(DescribeSignalingChannelCommand).resolves(info('DELETING'));
     kvs.on(DeleteSignalingChannelCommand).resolves({});
 
     const { response } = await invoke(deleteEvent(CHANNEL_ARN), { remainingTimeMs: 20_000 });
@@ -78,24 +79,24 @@ describe('Delete', () => {
     expect(response.Status).toBe('SUCCESS');
   });
 
-  test('a channel still CREATING (a failed create\'s channel) is deleted once ACTIVE', async () => {
+  test('a channel still CREATING (a failed create\'s channel) is deleted as soon as the service accepts it', async () => {
     kvs.on(DescribeSignalingChannelCommand)
       .resolvesOnce(info('CREATING'))
       .resolvesOnce(info('CREATING'))
-      .resolvesOnce(info('ACTIVE'))
       .rejects(notFound());
     kvs.on(DeleteSignalingChannelCommand)
       .rejectsOnce(new ResourceInUseException({ message: 'busy', $metadata: {} }))
+      .rejectsOnce(new ResourceInUseException({ message: 'busy', $metadata: {} }))
       .resolves({});
 
-    const { response } = await invoke(deleteEvent(CHANNEL_ARN));
+    const { response, clock } = await invoke(deleteEvent(CHANNEL_ARN));
 
-    expect(kvs.commandCalls(DeleteSignalingChannelCommand).length).toBeGreaterThanOrEqual(1);
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(3);
+    expect(clock.sleeps.length).toBeGreaterThanOrEqual(2); // backed off between tries
     expect(response.Status).toBe('SUCCESS');
   });
 
   test('access denied fails the delete, naming the permission: the channel would leak otherwise', async () => {
-    kvs.on(DescribeSignalingChannelCommand).resolves(info('ACTIVE'));
     kvs.on(DeleteSignalingChannelCommand).rejects(new AccessDeniedException({ message: 'no', $metadata: {} }));
 
     const { response } = await invoke(deleteEvent(CHANNEL_ARN));
