@@ -3,8 +3,8 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Clock } from './clock';
 import { Logger } from './logger';
 
-/** CloudFormation rejects a response body over 4,096 bytes. */
-export const MAX_RESPONSE_BYTES = 4096;
+/** CloudFormation rejects a response body over 4,096 bytes; keep clear of the edge. */
+export const MAX_RESPONSE_BYTES = 4000;
 const MAX_PHYSICAL_ID_BYTES = 1024;
 
 export interface CfnResponse {

@@ -1,0 +1,434 @@
+/**
+ * A local stand-in for CloudFormation's side of the custom-resource protocol.
+ *
+ * - It serves the pre-signed response URLs over HTTPS on 127.0.0.1 with a self-signed certificate made at
+ *   start (with the `openssl` CLI), so the handler's real HTTPS PUT is exercised. Give the handler's process
+ *   `NODE_EXTRA_CA_CERTS=<caCertPath>` to trust it.
+ * - It records every response and checks it against the protocol: a PUT to the URL it issued, with the
+ *   empty content type the URL is signed for, a JSON body of at most 4,096 bytes, Status SUCCESS or FAILED,
+ *   a non-empty PhysicalResourceId of at most 1 KB, StackId / RequestId / LogicalResourceId echoed, a Reason
+ *   on FAILED, and on a Delete the id it was given.
+ * - It plays CloudFormation's sequences for one custom resource (`CustomResourceUnderTest`): Create, Update
+ *   (with OldResourceProperties, cleanup Delete of the old id after a replacement), Delete, and the
+ *   rollbacks (Delete after a failed Create; swapped Update after a failed one), with every scalar in
+ *   ResourceProperties turned into a string as CloudFormation does.
+ *
+ *   const cfn = await CloudFormationDouble.start();
+ *   const resource = cfn.customResource({ stackName, logicalResourceId, resourceType, serviceToken, invoke });
+ *   const create = await resource.create(properties);   // create.final.response?.Status ...
+ *   cfn.problems()                                       // protocol violations seen, [] when all is well
+ *   await cfn.stop();
+ */
+import { execFileSync } from 'child_process';
+import { randomBytes, randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as https from 'https';
+import { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+/** "The total size of the response body can't exceed 4096 bytes" (CloudFormation's response reference). */
+export const MAX_RESPONSE_BYTES = 4096;
+/** A PhysicalResourceId "can be up to 1 KB in size". */
+export const MAX_PHYSICAL_RESOURCE_ID_BYTES = 1024;
+
+/** What CloudFormation sends to the function (the `aws-lambda` CloudFormationCustomResourceEvent). */
+export interface CustomResourceEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ServiceToken: string;
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly PhysicalResourceId?: string;
+  readonly OldResourceProperties?: Record<string, unknown>;
+}
+
+/** The body of a response, as far as it parsed. */
+export interface ResponseBody {
+  readonly Status?: unknown;
+  readonly Reason?: unknown;
+  readonly PhysicalResourceId?: unknown;
+  readonly StackId?: unknown;
+  readonly RequestId?: unknown;
+  readonly LogicalResourceId?: unknown;
+  readonly NoEcho?: unknown;
+  readonly Data?: unknown;
+}
+
+/** One PUT received on a response URL. */
+export interface RecordedResponse {
+  readonly requestId: string;
+  readonly requestType: string;
+  readonly rawBody: string;
+  readonly bytes: number;
+  readonly body?: ResponseBody;
+  /** Protocol violations; empty when the response is valid. */
+  readonly problems: string[];
+  /** The HTTP status the double answered (a refused PUT is retried by a well-behaved handler). */
+  readonly answeredStatus: number;
+}
+
+/** A valid response, typed. */
+export interface CustomResourceResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, string>;
+}
+
+/** Runs the function for one event (the Lambda invocation) and resolves when it has finished. */
+export type Invoker<R> = (event: CustomResourceEvent) => Promise<R>;
+
+/** One event CloudFormation sent and what came of it. */
+export interface Exchange<R> {
+  readonly event: CustomResourceEvent;
+  readonly invocation: R;
+  /** The response CloudFormation accepted (the first valid one), or undefined: it would wait for the timeout. */
+  readonly response?: CustomResourceResponse;
+}
+
+/** Every event of one stack operation (e.g. an Update and its cleanup Delete), in order. */
+export interface StackOperation<R> {
+  readonly exchanges: Array<Exchange<R>>;
+  /** The first exchange: the request the operation is about. */
+  readonly first: Exchange<R>;
+  /** Whether the stack operation as a whole completed (no FAILED answer, no missing answer). */
+  readonly succeeded: boolean;
+}
+
+interface IssuedUrl {
+  readonly event: Omit<CustomResourceEvent, 'ResponseURL'>;
+  readonly path: string;
+}
+
+export class CloudFormationDouble {
+  /** Start the response endpoint on 127.0.0.1 and a random port, with a fresh self-signed certificate. */
+  public static async start(): Promise<CloudFormationDouble> {
+    const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-double-'));
+    const { keyPath, certPath } = makeSelfSignedCertificate(certDir);
+    const double = new CloudFormationDouble(certDir, certPath, fs.readFileSync(keyPath), fs.readFileSync(certPath));
+    await new Promise<void>((resolve, reject) => {
+      double.server.once('error', reject);
+      double.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return double;
+  }
+
+  /** Every PUT received, valid or not. */
+  public readonly responses: RecordedResponse[] = [];
+  private readonly server: https.Server;
+  private readonly issued = new Map<string, IssuedUrl>();
+  private refusals: number[] = [];
+
+  private constructor(private readonly certDir: string, public readonly caCertPath: string, key: Buffer, cert: Buffer) {
+    this.server = https.createServer({ key, cert }, (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', chunk => chunks.push(chunk as Buffer));
+      request.on('end', () => {
+        const status = this.receive(request.method ?? '', request.url ?? '', request.headers, Buffer.concat(chunks));
+        response.writeHead(status, { 'content-type': 'application/xml' });
+        response.end();
+      });
+    });
+  }
+
+  /** The next `times` valid PUTs are refused with `status` (as S3 does when it is briefly unavailable). */
+  public refuseNextResponses(times: number, status = 503): void {
+    for (let i = 0; i < times; i++) this.refusals.push(status);
+  }
+
+  /** Every protocol violation seen so far, each prefixed with its request. */
+  public problems(): string[] {
+    return this.responses.flatMap(r => r.problems.map(problem => `${r.requestType} ${r.requestId}: ${problem}`));
+  }
+
+  /** The responses to one request. */
+  public responsesTo(requestId: string): RecordedResponse[] {
+    return this.responses.filter(r => r.requestId === requestId);
+  }
+
+  /** The response URLs it issued: a credential that must never show up in logs. */
+  public issuedUrls(): string[] {
+    return [...this.issued.values()].map(issued => this.urlOf(issued.path));
+  }
+
+  /** One custom resource of one stack, driven the way CloudFormation drives it. */
+  public customResource<R>(options: CustomResourceOptions<R>): CustomResourceUnderTest<R> {
+    return new CustomResourceUnderTest(this, options);
+  }
+
+  /** Build the event CloudFormation would send, with a fresh pre-signed response URL. */
+  public event(fields: Omit<CustomResourceEvent, 'ResponseURL'>): CustomResourceEvent {
+    const key = encodeURIComponent(`${fields.StackId}|${fields.LogicalResourceId}|${fields.RequestId}`);
+    const signature = randomBytes(32).toString('hex');
+    const urlPath = `/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`;
+    this.issued.set(urlPath, { event: fields, path: urlPath });
+    return { ...fields, ResponseURL: this.urlOf(urlPath) };
+  }
+
+  /** The response CloudFormation takes for an event: the first valid, accepted one. */
+  public acceptedResponse(event: CustomResourceEvent): CustomResourceResponse | undefined {
+    const accepted = this.responsesTo(event.RequestId)
+      .find(r => r.problems.length === 0 && r.answeredStatus === 200 && r.requestType === event.RequestType);
+    return accepted?.body as CustomResourceResponse | undefined;
+  }
+
+  public async stop(): Promise<void> {
+    await new Promise<void>(resolve => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    fs.rmSync(this.certDir, { recursive: true, force: true });
+  }
+
+  private urlOf(urlPath: string): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `https://127.0.0.1:${port}${urlPath}`;
+  }
+
+  private receive(method: string, url: string, headers: Record<string, unknown>, raw: Buffer): number {
+    const problems: string[] = [];
+    const issued = this.issued.get(url);
+    const rawBody = raw.toString('utf8');
+    let body: ResponseBody | undefined;
+    if (method !== 'PUT') problems.push(`response sent with ${method}, not PUT`);
+    if (!issued) problems.push('response sent to a URL CloudFormation did not issue (path or signature altered)');
+    // The URL is signed for an empty content type: S3 refuses any other with SignatureDoesNotMatch.
+    const contentType = headers['content-type'];
+    if (contentType !== undefined && contentType !== '') {
+      problems.push(`content-type '${String(contentType)}' does not match the pre-signed URL (must be empty)`);
+    }
+    if (raw.length > MAX_RESPONSE_BYTES) {
+      problems.push(`body is ${raw.length} bytes; CloudFormation accepts at most ${MAX_RESPONSE_BYTES}`);
+    }
+    try {
+      body = JSON.parse(rawBody) as ResponseBody;
+    } catch {
+      problems.push('body is not JSON');
+    }
+    if (body !== undefined) {
+      problems.push(...bodyProblems(body, issued?.event));
+    }
+    const signatureRejected = contentType !== undefined && contentType !== '';
+    const refusal = problems.length === 0 ? this.refusals.shift() : undefined;
+    const answeredStatus = !issued ? 403 : signatureRejected ? 403 : refusal ?? 200;
+    this.responses.push({
+      requestId: issued?.event.RequestId ?? String(body?.RequestId ?? ''),
+      requestType: issued?.event.RequestType ?? 'Unknown',
+      rawBody,
+      bytes: raw.length,
+      body,
+      problems,
+      answeredStatus,
+    });
+    return answeredStatus;
+  }
+}
+
+function bodyProblems(body: ResponseBody, event: Omit<CustomResourceEvent, 'ResponseURL'> | undefined): string[] {
+  const problems: string[] = [];
+  if (body.Status !== 'SUCCESS' && body.Status !== 'FAILED') {
+    problems.push(`Status must be SUCCESS or FAILED, got ${JSON.stringify(body.Status)}`);
+  }
+  if (typeof body.PhysicalResourceId !== 'string' || body.PhysicalResourceId.length === 0) {
+    problems.push('PhysicalResourceId is missing');
+  } else if (Buffer.byteLength(body.PhysicalResourceId) > MAX_PHYSICAL_RESOURCE_ID_BYTES) {
+    problems.push(`PhysicalResourceId is ${Buffer.byteLength(body.PhysicalResourceId)} bytes; it can be at most 1 KB`);
+  }
+  if (body.Status === 'FAILED' && (typeof body.Reason !== 'string' || body.Reason.length === 0)) {
+    problems.push('a FAILED response must carry a Reason');
+  }
+  if (body.Reason !== undefined && typeof body.Reason !== 'string') {
+    problems.push('Reason must be a string');
+  }
+  if (body.NoEcho !== undefined && typeof body.NoEcho !== 'boolean') {
+    problems.push('NoEcho must be a boolean');
+  }
+  if (body.Data !== undefined && (body.Data === null || typeof body.Data !== 'object' || Array.isArray(body.Data))) {
+    problems.push('Data must be an object');
+  }
+  if (event) {
+    for (const field of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
+      if (body[field] !== event[field]) {
+        problems.push(`${field} must echo the request's (${JSON.stringify(event[field])}), got ${JSON.stringify(body[field])}`);
+      }
+    }
+    // CloudFormation forgets the resource after a Delete; answering with another id means the handler
+    // deleted (or thinks it deleted) something else. aws-cdk-lib's provider framework refuses it too.
+    if (event.RequestType === 'Delete' && body.PhysicalResourceId !== event.PhysicalResourceId) {
+      problems.push(`a Delete must answer with the id it was given (${event.PhysicalResourceId}), got ${String(body.PhysicalResourceId)}`);
+    }
+  }
+  return problems;
+}
+
+/** A self-signed certificate for 127.0.0.1, made with the openssl CLI (node's crypto cannot issue one). */
+function makeSelfSignedCertificate(dir: string): { keyPath: string; certPath: string } {
+  const keyPath = path.join(dir, 'key.pem');
+  const certPath = path.join(dir, 'cert.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=cloudformation-double',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ], { stdio: 'pipe' });
+  return { keyPath, certPath };
+}
+
+export interface CustomResourceOptions<R> {
+  readonly stackName: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly logicalResourceId: string;
+  readonly resourceType: string;
+  /** The function's ARN; CloudFormation also passes it in ResourceProperties. */
+  readonly serviceToken: string;
+  /** How the function is run for each event. */
+  readonly invoke: Invoker<R>;
+}
+
+/** Template properties as CloudFormation delivers them to a custom resource: every scalar a string. */
+export function asDelivered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asDelivered);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, asDelivered(inner)]));
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value;
+}
+
+/**
+ * One custom resource in one stack, as CloudFormation tracks it: its current properties and physical id,
+ * and the events CloudFormation sends for each stack operation.
+ */
+export class CustomResourceUnderTest<R> {
+  public readonly stackId: string;
+  /** The properties CloudFormation holds for the resource (as in the template), after the last operation. */
+  public properties?: Record<string, unknown>;
+  /** The resource's physical id, after the last operation. */
+  public physicalResourceId?: string;
+  /** Every exchange of every operation, in order. */
+  public readonly history: Array<Exchange<R>> = [];
+  public invoke: Invoker<R>;
+
+  constructor(private readonly cfn: CloudFormationDouble, private readonly options: CustomResourceOptions<R>) {
+    const region = options.region ?? 'us-east-1';
+    this.stackId = `arn:aws:cloudformation:${region}:${options.accountId ?? '123456789012'}:stack/${options.stackName}/${randomUUID()}`;
+    this.invoke = options.invoke;
+  }
+
+  /**
+   * Stack create. If the resource answers FAILED (or not at all), the stack rolls back: CloudFormation sends
+   * a Delete with the PhysicalResourceId of the failed answer (or one it invents if there was none).
+   * `beforeRollback` runs between the two: what happens in the world while CloudFormation turns around.
+   */
+  public async create(
+    properties: Record<string, unknown>,
+    options: { beforeRollback?: () => void | Promise<void> } = {},
+  ): Promise<StackOperation<R>> {
+    const created = await this.send(this.newEvent('Create', properties));
+    if (created.response?.Status === 'SUCCESS') {
+      this.properties = properties;
+      this.physicalResourceId = created.response.PhysicalResourceId;
+      return operation([created], true);
+    }
+    await options.beforeRollback?.();
+    const rollbackId = created.response?.PhysicalResourceId ?? `${this.options.logicalResourceId}-${randomBytes(6).toString('hex').toUpperCase()}`;
+    const rollback = await this.send(this.newEvent('Delete', properties, { PhysicalResourceId: rollbackId }));
+    this.properties = undefined;
+    this.physicalResourceId = undefined;
+    return operation([created, rollback], false);
+  }
+
+  /**
+   * Stack update to new properties.
+   * - SUCCESS with a new id is a replacement: unless the stack then fails (`laterResourceFails`),
+   *   CloudFormation deletes the old id in its cleanup phase.
+   * - FAILED (or `laterResourceFails`): the stack rolls back. A resource that was updated in place, or
+   *   whose own update failed, gets an Update with old and new properties swapped; a replacement that
+   *   succeeded is deleted in the rollback cleanup, and the old one stays.
+   */
+  public async update(
+    properties: Record<string, unknown>,
+    options: { laterResourceFails?: boolean } = {},
+  ): Promise<StackOperation<R>> {
+    const oldProperties = this.requireProperties();
+    const oldId = this.physicalResourceId!;
+    const updated = await this.send(this.newEvent('Update', properties, { PhysicalResourceId: oldId, OldResourceProperties: oldProperties }));
+    const succeeded = updated.response?.Status === 'SUCCESS';
+    const newId = updated.response?.PhysicalResourceId;
+
+    if (succeeded && !options.laterResourceFails) {
+      this.properties = properties;
+      this.physicalResourceId = newId;
+      if (newId === oldId) return operation([updated], true);
+      const cleanup = await this.send(this.newEvent('Delete', oldProperties, { PhysicalResourceId: oldId }));
+      return operation([updated, cleanup], cleanup.response?.Status === 'SUCCESS');
+    }
+
+    if (succeeded && newId !== oldId) {
+      // Rollback of a replacement: the old resource is kept as it was, the new one is deleted.
+      const cleanup = await this.send(this.newEvent('Delete', properties, { PhysicalResourceId: newId! }));
+      return operation([updated, cleanup], false);
+    }
+    const rollback = await this.send(this.newEvent('Update', oldProperties, { PhysicalResourceId: oldId, OldResourceProperties: properties }));
+    if (rollback.response?.Status === 'SUCCESS') {
+      this.physicalResourceId = rollback.response.PhysicalResourceId;
+    }
+    return operation([updated, rollback], false);
+  }
+
+  /** Stack delete (or removal of the resource from the template). */
+  public async delete(): Promise<StackOperation<R>> {
+    const deleted = await this.send(this.newEvent('Delete', this.requireProperties(), { PhysicalResourceId: this.physicalResourceId! }));
+    if (deleted.response?.Status === 'SUCCESS') {
+      this.properties = undefined;
+      this.physicalResourceId = undefined;
+    }
+    return operation([deleted], deleted.response?.Status === 'SUCCESS');
+  }
+
+  /** Deliver an event (possibly again: Lambda retries asynchronous invocations) and collect the answer. */
+  public async send(event: CustomResourceEvent): Promise<Exchange<R>> {
+    const invocation = await this.invoke(event);
+    const exchange: Exchange<R> = { event, invocation, response: this.cfn.acceptedResponse(event) };
+    this.history.push(exchange);
+    return exchange;
+  }
+
+  /** The event CloudFormation would send next for this resource. */
+  public newEvent(
+    requestType: CustomResourceEvent['RequestType'],
+    properties: Record<string, unknown>,
+    extra: { PhysicalResourceId?: string; OldResourceProperties?: Record<string, unknown> } = {},
+  ): CustomResourceEvent {
+    return this.cfn.event({
+      RequestType: requestType,
+      ServiceToken: this.options.serviceToken,
+      StackId: this.stackId,
+      RequestId: randomUUID(),
+      LogicalResourceId: this.options.logicalResourceId,
+      ResourceType: this.options.resourceType,
+      ResourceProperties: this.delivered(properties),
+      ...(extra.PhysicalResourceId !== undefined ? { PhysicalResourceId: extra.PhysicalResourceId } : {}),
+      ...(extra.OldResourceProperties !== undefined ? { OldResourceProperties: this.delivered(extra.OldResourceProperties) } : {}),
+    });
+  }
+
+  private delivered(properties: Record<string, unknown>): Record<string, unknown> {
+    return asDelivered({ ServiceToken: this.options.serviceToken, ...properties }) as Record<string, unknown>;
+  }
+
+  private requireProperties(): Record<string, unknown> {
+    if (this.properties === undefined || this.physicalResourceId === undefined) {
+      throw new Error(`${this.options.logicalResourceId} does not exist in the stack: create it first`);
+    }
+    return this.properties;
+  }
+}
+
+function operation<R>(exchanges: Array<Exchange<R>>, succeeded: boolean): StackOperation<R> {
+  return { exchanges, first: exchanges[0], succeeded };
+}

@@ -1,0 +1,795 @@
+/**
+ * A local stand-in for the Kinesis Video Streams control plane, for end-to-end tests and benchmarks.
+ *
+ * It speaks the wire protocol that `@aws-sdk/client-kinesis-video` speaks (restJson1: `POST` with a JSON
+ * body, errors as HTTP status + `x-amzn-errortype` header + `{ "message": ... }` body) on 127.0.0.1 and a
+ * random port, so the real SDK inside the real handler bundle talks to it unchanged: point the SDK at it
+ * with `AWS_ENDPOINT_URL_KINESIS_VIDEO=<endpoint>` (or the client's `endpoint` option).
+ *
+ * Operations (paths exactly as the SDK's schemas in dist-cjs serialize them; note the three tag operations
+ * are capitalized):
+ *   POST /createSignalingChannel    POST /describeSignalingChannel   POST /updateSignalingChannel
+ *   POST /deleteSignalingChannel    POST /ListTagsForResource        POST /TagResource
+ *   POST /UntagResource
+ *
+ * Semantics kept from the service (see shared/reference/kvs-signaling-api-notes.md):
+ * - Create answers at once with the ARN; the channel is CREATING, then ACTIVE. Update: UPDATING, then ACTIVE.
+ *   Delete: DELETING, then gone. Durations are options (`transitions`), and can be held indefinitely.
+ * - ARN `arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation epoch ms>`: re-creating a
+ *   name gives a new ARN, and the old ARN then answers ResourceNotFoundException.
+ * - `Version` changes on every update; UpdateSignalingChannel (and DeleteSignalingChannel when given one)
+ *   requires `CurrentVersion` to be the latest, else VersionMismatchException.
+ * - Names are unique per account and region, including while DELETING (ResourceInUseException).
+ * - Update and Delete of a channel that is CREATING, UPDATING or DELETING: ResourceInUseException.
+ * - Constraints: name 1-256 of [a-zA-Z0-9_.-]; only SINGLE_MASTER; TTL 5-120 whole seconds; tag keys 1-128,
+ *   values 0-256 of [\p{L}\p{Z}\p{N}_.:/=+\-@]; `aws:` keys reserved; 1-50 tags or keys per Tag/Untag call;
+ *   InvalidArgumentException, and TagsPerResourceExceededLimitException past 50 tags on a channel.
+ * - Tags are not in ChannelInfo; ListTagsForResource pages them (`listTagsPageSize`).
+ * - The region is the one the request was signed for (SigV4 credential scope); the account is an option.
+ *
+ * API (stable: bench/ imports it too):
+ *   const kvs = await KinesisVideoDouble.start({ transitions: { creatingMs: 200 }, latencyMs: 5 });
+ *   kvs.endpoint                      'http://127.0.0.1:<port>'
+ *   kvs.channels()                    current channels (settled, sorted by name): name, arn, status, version,
+ *                                     messageTtlSeconds, tags, ...
+ *   kvs.calls / kvs.callsTo(op)       every request: operation, input, HTTP status or 'dropped', error type,
+ *                                     and which injected fault (if any) answered it
+ *   kvs.injectFault(op, kind, times, { message })
+ *                                     the next `times` calls of `op` answer with the fault (FIFO per op):
+ *                                     'throttle' (ClientLimitExceededException), 'resourceInUse',
+ *                                     'accessDenied', 'invalidArgument', 'internalError' (HTTP 500),
+ *                                     'dropConnection' (socket destroyed, nothing applied),
+ *                                     'dropConnectionAfterApplying' (applied, then the socket is destroyed:
+ *                                     the answer is lost); `message` overrides the error message
+ *   kvs.pendingFaults()               injected faults not consumed yet, per operation
+ *   kvs.beforeNext(op, action)        run `action(input, kvs)` just before the next call of `op` is served:
+ *                                     races with other clients of the service
+ *   kvs.raceNextUpdate(ttl)           someone else updates the channel (and finishes) between the caller's
+ *                                     Describe and its Update: the caller's Update gets VersionMismatch
+ *   kvs.holdTransitions(...statuses)  channels stay in these statuses until releaseTransitions()
+ *   kvs.releaseTransitions()          held transitions end after their normal duration from now
+ *   kvs.setTransitions(partial)       change durations for transitions that start from now on
+ *   kvs.putChannel / updateOutOfBand / deleteOutOfBand / tagOutOfBand
+ *                                     act as another client of the same account (bypassing faults)
+ *   kvs.stop()
+ */
+import { randomBytes, randomUUID } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+
+export type ChannelStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
+
+export type KinesisVideoOperation =
+  | 'CreateSignalingChannel'
+  | 'DescribeSignalingChannel'
+  | 'UpdateSignalingChannel'
+  | 'DeleteSignalingChannel'
+  | 'ListTagsForResource'
+  | 'TagResource'
+  | 'UntagResource';
+
+/** Request paths, exactly as the SDK's restJson1 serializer writes them. */
+const OPERATION_BY_PATH: Readonly<Record<string, KinesisVideoOperation>> = {
+  '/createSignalingChannel': 'CreateSignalingChannel',
+  '/describeSignalingChannel': 'DescribeSignalingChannel',
+  '/updateSignalingChannel': 'UpdateSignalingChannel',
+  '/deleteSignalingChannel': 'DeleteSignalingChannel',
+  '/ListTagsForResource': 'ListTagsForResource',
+  '/TagResource': 'TagResource',
+  '/UntagResource': 'UntagResource',
+};
+
+export type FaultKind =
+  | 'throttle'
+  | 'resourceInUse'
+  | 'accessDenied'
+  | 'invalidArgument'
+  | 'internalError'
+  | 'dropConnection'
+  | 'dropConnectionAfterApplying';
+
+interface InjectedFault {
+  readonly kind: FaultKind;
+  /** Replaces the error's message (e.g. a very long one). */
+  readonly message?: string;
+}
+
+export interface TransitionDurations {
+  /** How long a new channel stays CREATING. */
+  readonly creatingMs: number;
+  /** How long an updated channel stays UPDATING. */
+  readonly updatingMs: number;
+  /** How long a deleted channel stays DELETING (its name still taken) before it is gone. */
+  readonly deletingMs: number;
+}
+
+export interface KinesisVideoDoubleOptions {
+  /** The account every request acts in. @default '123456789012' */
+  readonly accountId?: string;
+  /** @default 200 ms each */
+  readonly transitions?: Partial<TransitionDurations>;
+  /** Added to every call before it is served. @default 0 */
+  readonly latencyMs?: number;
+  /** Tags per ListTagsForResource page. @default 50 */
+  readonly listTagsPageSize?: number;
+  /**
+   * For this long after its creation, Describe answers ResourceNotFoundException for a channel (reported
+   * eventual consistency of the real service). @default 0
+   */
+  readonly newChannelInvisibleMs?: number;
+}
+
+/** A channel as the service holds it. */
+export interface ChannelSnapshot {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly type: string;
+  readonly status: ChannelStatus;
+  readonly version: string;
+  readonly messageTtlSeconds: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Epoch milliseconds. */
+  readonly createdAt: number;
+}
+
+/** One request the double received. */
+export interface RecordedCall {
+  readonly operation: KinesisVideoOperation | 'Unknown';
+  readonly path: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly region: string;
+  /** Epoch milliseconds when the request arrived. */
+  readonly receivedAt: number;
+  /** The HTTP status answered, or 'dropped' when the connection was destroyed instead. */
+  readonly httpStatus: number | 'dropped';
+  /** The `x-amzn-errortype` answered, if any. */
+  readonly errorType?: string;
+  /** The injected fault that answered (or, for 'dropConnectionAfterApplying', swallowed) this call. */
+  readonly fault?: FaultKind;
+}
+
+/** A request the service refuses: an HTTP status, an error type and a message. */
+class ServiceError extends Error {
+  constructor(public readonly errorType: string, message: string, public readonly httpStatus = 400) {
+    super(message);
+  }
+}
+
+interface ChannelRecord {
+  name: string;
+  arn: string;
+  region: string;
+  type: string;
+  status: ChannelStatus;
+  /** When the current transition ends (epoch ms); Infinity while held. */
+  transitionEndsAt: number;
+  version: string;
+  messageTtlSeconds: number;
+  tags: Map<string, string>;
+  createdAt: number;
+}
+
+type Input = Record<string, unknown>;
+
+const DEFAULT_TRANSITIONS: TransitionDurations = { creatingMs: 200, updatingMs: 200, deletingMs: 200 };
+const CHANNEL_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
+const CHANNEL_ARN = /^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+\/[a-zA-Z0-9_.-]+\/[0-9]+$/;
+const VERSION = /^[a-zA-Z0-9]{1,64}$/;
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_TAGS_PER_CHANNEL = 50;
+const MAX_TAGS_PER_CALL = 50;
+/** Region and service from a SigV4 `Authorization` header's credential scope. */
+const SIGV4_SCOPE = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/;
+
+export class KinesisVideoDouble {
+  /** Start a double on 127.0.0.1 and a random free port. */
+  public static async start(options: KinesisVideoDoubleOptions = {}): Promise<KinesisVideoDouble> {
+    const double = new KinesisVideoDouble(options);
+    await new Promise<void>((resolve, reject) => {
+      double.server.once('error', reject);
+      double.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return double;
+  }
+
+  public readonly accountId: string;
+  private transitions: TransitionDurations;
+  private readonly latencyMs: number;
+  private readonly listTagsPageSize: number;
+  private readonly newChannelInvisibleMs: number;
+  private readonly server: http.Server;
+  private readonly records = new Map<string, ChannelRecord>();
+  private readonly recordedCalls: RecordedCall[] = [];
+  private readonly faults = new Map<KinesisVideoOperation, InjectedFault[]>();
+  private readonly hooks = new Map<KinesisVideoOperation, Array<(input: Input, double: KinesisVideoDouble) => void>>();
+  private readonly held = new Set<ChannelStatus>();
+  private lastCreatedAt = 0;
+
+  private constructor(options: KinesisVideoDoubleOptions) {
+    this.accountId = options.accountId ?? '123456789012';
+    this.transitions = { ...DEFAULT_TRANSITIONS, ...options.transitions };
+    this.latencyMs = options.latencyMs ?? 0;
+    this.listTagsPageSize = options.listTagsPageSize ?? 50;
+    this.newChannelInvisibleMs = options.newChannelInvisibleMs ?? 0;
+    this.server = http.createServer((request, response) => {
+      this.serve(request, response).catch(error => {
+        // A bug in the double itself: answer something the SDK surfaces, never hang the caller.
+        if (!response.headersSent) {
+          response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'DoubleFailure' });
+        }
+        response.end(JSON.stringify({ message: `kinesis-video-double: ${String(error)}` }));
+      });
+    });
+  }
+
+  /** Where the SDK should send its requests, e.g. for `AWS_ENDPOINT_URL_KINESIS_VIDEO`. */
+  public get endpoint(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Every request received so far, in order. */
+  public get calls(): readonly RecordedCall[] {
+    return this.recordedCalls;
+  }
+
+  public callsTo(operation: KinesisVideoOperation): RecordedCall[] {
+    return this.recordedCalls.filter(call => call.operation === operation);
+  }
+
+  /** Channels as the service holds them now, transitions settled, sorted by region then name. */
+  public channels(region?: string): ChannelSnapshot[] {
+    this.settle();
+    return [...this.records.values()]
+      .filter(record => region === undefined || record.region === region)
+      .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name))
+      .map(record => this.snapshot(record));
+  }
+
+  /**
+   * The next `times` calls of `operation` answer with `kind` instead of being served (queued in order).
+   * `message` replaces the error message the service would give.
+   */
+  public injectFault(operation: KinesisVideoOperation, kind: FaultKind, times = 1, options: { message?: string } = {}): void {
+    const queue = this.faults.get(operation) ?? [];
+    for (let i = 0; i < times; i++) queue.push({ kind, message: options.message });
+    this.faults.set(operation, queue);
+  }
+
+  /** Faults injected and not yet consumed, per operation. */
+  public pendingFaults(): Partial<Record<KinesisVideoOperation, FaultKind[]>> {
+    return Object.fromEntries([...this.faults]
+      .filter(([, queue]) => queue.length > 0)
+      .map(([op, queue]) => [op, queue.map(fault => fault.kind)]));
+  }
+
+  /** Run `action` once, just before the next call of `operation` is served: another client racing the caller. */
+  public beforeNext(operation: KinesisVideoOperation, action: (input: Input, double: KinesisVideoDouble) => void): void {
+    const queue = this.hooks.get(operation) ?? [];
+    queue.push(action);
+    this.hooks.set(operation, queue);
+  }
+
+  /**
+   * Between the caller's Describe and its next UpdateSignalingChannel, somebody else updates the same
+   * channel to `messageTtlSeconds` and that update completes: the caller's CurrentVersion is stale.
+   */
+  public raceNextUpdate(messageTtlSeconds: number): void {
+    this.beforeNext('UpdateSignalingChannel', (input, double) => {
+      double.updateOutOfBand(String(input.ChannelARN), { messageTtlSeconds, transitionMs: 0 });
+    });
+  }
+
+  /** Channels entering (or in) these statuses stay there until `releaseTransitions()`. */
+  public holdTransitions(...statuses: ChannelStatus[]): void {
+    this.settle();
+    for (const status of statuses) this.held.add(status);
+    for (const record of this.records.values()) {
+      if (this.held.has(record.status) && record.status !== 'ACTIVE') record.transitionEndsAt = Infinity;
+    }
+  }
+
+  /** Held transitions end their normal duration from now; nothing is held any more. */
+  public releaseTransitions(): void {
+    this.held.clear();
+    const now = Date.now();
+    for (const record of this.records.values()) {
+      if (record.transitionEndsAt === Infinity) record.transitionEndsAt = now + this.durationOf(record.status);
+    }
+  }
+
+  /** Change transition durations for transitions that start from now on. */
+  public setTransitions(durations: Partial<TransitionDurations>): void {
+    this.transitions = { ...this.transitions, ...durations };
+  }
+
+  /**
+   * Put a channel in place as another client (or another stack) would have created it: ACTIVE unless told.
+   */
+  public putChannel(channel: {
+    name: string;
+    region?: string;
+    messageTtlSeconds?: number;
+    tags?: Record<string, string>;
+    status?: ChannelStatus;
+  }): ChannelSnapshot {
+    this.settle();
+    const region = channel.region ?? 'us-east-1';
+    if (this.findByName(region, channel.name)) {
+      throw new Error(`kinesis-video-double: a channel named ${channel.name} already exists in ${region}`);
+    }
+    const record = this.newRecord(region, channel.name, 'SINGLE_MASTER', channel.messageTtlSeconds ?? 60,
+      new Map(Object.entries(channel.tags ?? {})));
+    record.status = channel.status ?? 'ACTIVE';
+    record.transitionEndsAt = record.status === 'ACTIVE' ? 0 : Infinity;
+    return this.snapshot(record);
+  }
+
+  /** Another client updates a channel (by ARN or name): new version, UPDATING for `transitionMs`. */
+  public updateOutOfBand(channel: string, change: { messageTtlSeconds?: number; transitionMs?: number }): void {
+    this.settle();
+    const record = this.findOutOfBand(channel);
+    record.version = newVersion();
+    if (change.messageTtlSeconds !== undefined) record.messageTtlSeconds = change.messageTtlSeconds;
+    this.beginTransition(record, 'UPDATING', change.transitionMs);
+    this.settle();
+  }
+
+  /** Another client deletes a channel (by ARN or name): DELETING, then gone. */
+  public deleteOutOfBand(channel: string, options: { transitionMs?: number } = {}): void {
+    this.settle();
+    this.beginTransition(this.findOutOfBand(channel), 'DELETING', options.transitionMs);
+    this.settle();
+  }
+
+  /** Another client tags a channel (by ARN or name). */
+  public tagOutOfBand(channel: string, tags: Record<string, string>): void {
+    this.settle();
+    const record = this.findOutOfBand(channel);
+    for (const [key, value] of Object.entries(tags)) record.tags.set(key, value);
+  }
+
+  /** Stop listening and cut open connections. */
+  public async stop(): Promise<void> {
+    await new Promise<void>(resolve => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const body = await readBody(request);
+    const path = (request.url ?? '/').split('?')[0];
+    const operation = OPERATION_BY_PATH[path];
+    const region = SIGV4_SCOPE.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
+    let input: Input = {};
+    const record = (httpStatus: number | 'dropped', errorType?: string, fault?: FaultKind) => {
+      this.recordedCalls.push({ operation: operation ?? 'Unknown', path, input, region, receivedAt, httpStatus, errorType, fault });
+    };
+
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+
+    try {
+      if (operation === undefined || request.method !== 'POST') {
+        throw new ServiceError('UnknownOperationException', `No operation at ${request.method} ${path}`, 404);
+      }
+      this.checkSignature(request);
+      input = parseJsonObject(body);
+
+      const injected = this.faults.get(operation)?.shift();
+      const fault = injected?.kind;
+      if (fault !== undefined && fault !== 'dropConnectionAfterApplying') {
+        if (fault === 'dropConnection') {
+          record('dropped', undefined, fault);
+          request.socket.destroy();
+          return;
+        }
+        const error = faultError(fault, injected?.message);
+        record(error.httpStatus, error.errorType, fault);
+        answerError(response, error);
+        return;
+      }
+
+      this.hooks.get(operation)?.shift()?.(input, this);
+      this.settle();
+      const output = this.apply(operation, input, region, receivedAt);
+      if (fault === 'dropConnectionAfterApplying') {
+        record('dropped', undefined, fault);
+        request.socket.destroy();
+        return;
+      }
+      record(200);
+      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+      response.end(JSON.stringify(output));
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      record(error.httpStatus, error.errorType);
+      answerError(response, error);
+    }
+  }
+
+  /** The SDK signs every request with SigV4 for service `kinesisvideo`: refuse anything else, as AWS would. */
+  private checkSignature(request: http.IncomingMessage): void {
+    const scope = SIGV4_SCOPE.exec(String(request.headers.authorization ?? ''));
+    if (!scope || request.headers['x-amz-date'] === undefined) {
+      throw new ServiceError('MissingAuthenticationTokenException', 'Request is missing a SigV4 Authorization header', 403);
+    }
+    if (scope[2] !== 'kinesisvideo') {
+      throw new ServiceError('InvalidSignatureException', `Credential should be scoped to service 'kinesisvideo', not '${scope[2]}'`, 403);
+    }
+    if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      throw new ServiceError('SerializationException', 'Expected an application/json body');
+    }
+  }
+
+  private apply(operation: KinesisVideoOperation, input: Input, region: string, now: number): object {
+    switch (operation) {
+      case 'CreateSignalingChannel': return this.create(input, region, now);
+      case 'DescribeSignalingChannel': return this.describe(input, region, now);
+      case 'UpdateSignalingChannel': return this.update(input, region);
+      case 'DeleteSignalingChannel': return this.delete(input, region);
+      case 'ListTagsForResource': return this.listTags(input, region);
+      case 'TagResource': return this.tag(input, region);
+      case 'UntagResource': return this.untag(input, region);
+    }
+  }
+
+  private create(input: Input, region: string, now: number): object {
+    const name = requiredString(input, 'ChannelName');
+    if (!CHANNEL_NAME.test(name)) {
+      throw invalidArgument(`ChannelName '${name}' must be 1-256 characters of [a-zA-Z0-9_.-]`);
+    }
+    const type = optionalString(input, 'ChannelType') ?? 'SINGLE_MASTER';
+    if (type !== 'SINGLE_MASTER') {
+      throw invalidArgument(`ChannelType ${type} is not supported; use SINGLE_MASTER`);
+    }
+    const ttl = messageTtlOf(input) ?? 60;
+    const tagList = tagListOf(input, 'Tags', { required: false });
+    if (tagList.length > MAX_TAGS_PER_CHANNEL) {
+      throw new ServiceError('TagsPerResourceExceededLimitException', `A channel can have at most ${MAX_TAGS_PER_CHANNEL} tags`);
+    }
+    if (this.findByName(region, name)) {
+      throw new ServiceError('ResourceInUseException', `The signaling channel ${name} already exists`);
+    }
+    const record = this.newRecord(region, name, type, ttl, new Map(tagList), now);
+    this.beginTransition(record, 'CREATING');
+    return { ChannelARN: record.arn };
+  }
+
+  private describe(input: Input, region: string, now: number): object {
+    const name = optionalString(input, 'ChannelName');
+    const arn = optionalString(input, 'ChannelARN');
+    if (name === undefined && arn === undefined) {
+      throw invalidArgument('Either ChannelName or ChannelARN is required');
+    }
+    const record = arn !== undefined ? this.findByArn(region, arn) : this.findByName(region, name!);
+    if (!record || (name !== undefined && arn !== undefined && record.name !== name)) {
+      throw notFound(arn ?? name!);
+    }
+    if (now - record.createdAt < this.newChannelInvisibleMs) {
+      throw notFound(arn ?? name!);
+    }
+    return {
+      ChannelInfo: {
+        ChannelName: record.name,
+        ChannelARN: record.arn,
+        ChannelType: record.type,
+        ChannelStatus: record.status,
+        // restJson1 timestamps in a body are epoch seconds.
+        CreationTime: record.createdAt / 1000,
+        SingleMasterConfiguration: { MessageTtlSeconds: record.messageTtlSeconds },
+        Version: record.version,
+      },
+    };
+  }
+
+  private update(input: Input, region: string): object {
+    const record = this.requireByArn(region, requiredString(input, 'ChannelARN'));
+    const currentVersion = requiredString(input, 'CurrentVersion');
+    if (!VERSION.test(currentVersion)) {
+      throw invalidArgument('CurrentVersion must be 1-64 characters of [a-zA-Z0-9]');
+    }
+    const ttl = messageTtlOf(input);
+    this.requireActive(record, 'updated');
+    if (currentVersion !== record.version) {
+      throw new ServiceError('VersionMismatchException', `The signaling channel version ${currentVersion} is not the latest`);
+    }
+    record.version = newVersion();
+    if (ttl !== undefined) record.messageTtlSeconds = ttl;
+    this.beginTransition(record, 'UPDATING');
+    return {};
+  }
+
+  private delete(input: Input, region: string): object {
+    const record = this.requireByArn(region, requiredString(input, 'ChannelARN'));
+    const currentVersion = optionalString(input, 'CurrentVersion');
+    this.requireActive(record, 'deleted');
+    if (currentVersion !== undefined && currentVersion !== record.version) {
+      throw new ServiceError('VersionMismatchException', `The signaling channel version ${currentVersion} is not the latest`);
+    }
+    this.beginTransition(record, 'DELETING');
+    return {};
+  }
+
+  private listTags(input: Input, region: string): object {
+    const record = this.requireByArn(region, requiredString(input, 'ResourceARN'));
+    const token = optionalString(input, 'NextToken');
+    const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64').toString('utf8'));
+    if (!Number.isInteger(start) || start < 0) {
+      throw invalidArgument('NextToken is not valid');
+    }
+    const entries = [...record.tags].sort(([a], [b]) => a.localeCompare(b));
+    const page = entries.slice(start, start + this.listTagsPageSize);
+    const next = start + page.length;
+    return {
+      Tags: Object.fromEntries(page),
+      ...(next < entries.length ? { NextToken: Buffer.from(String(next)).toString('base64') } : {}),
+    };
+  }
+
+  private tag(input: Input, region: string): object {
+    const record = this.requireByArn(region, requiredString(input, 'ResourceARN'));
+    const tagList = tagListOf(input, 'Tags', { required: true });
+    if (tagList.length > MAX_TAGS_PER_CALL) {
+      throw invalidArgument(`TagResource takes 1-${MAX_TAGS_PER_CALL} tags per call, got ${tagList.length}`);
+    }
+    const after = new Map(record.tags);
+    for (const [key, value] of tagList) after.set(key, value);
+    if (after.size > MAX_TAGS_PER_CHANNEL) {
+      throw new ServiceError('TagsPerResourceExceededLimitException',
+        `A channel can have at most ${MAX_TAGS_PER_CHANNEL} tags; this call would leave ${after.size}`);
+    }
+    record.tags = after;
+    return {};
+  }
+
+  private untag(input: Input, region: string): object {
+    const record = this.requireByArn(region, requiredString(input, 'ResourceARN'));
+    const keys = input.TagKeyList;
+    if (!Array.isArray(keys) || keys.length < 1 || keys.length > MAX_TAGS_PER_CALL || keys.some(key => typeof key !== 'string')) {
+      throw invalidArgument(`TagKeyList must be a list of 1-${MAX_TAGS_PER_CALL} tag keys`);
+    }
+    for (const key of keys as string[]) {
+      checkTagKey(key);
+      record.tags.delete(key);
+    }
+    return {};
+  }
+
+  private requireActive(record: ChannelRecord, what: string): void {
+    if (record.status !== 'ACTIVE') {
+      throw new ServiceError('ResourceInUseException', `The signaling channel is ${record.status} and cannot be ${what} now`);
+    }
+  }
+
+  private requireByArn(region: string, arn: string): ChannelRecord {
+    if (arn.length > 1024 || !CHANNEL_ARN.test(arn)) {
+      throw invalidArgument(`'${arn}' is not a signaling channel ARN`);
+    }
+    const record = this.findByArn(region, arn);
+    if (!record) throw notFound(arn);
+    return record;
+  }
+
+  private findByArn(region: string, arn: string): ChannelRecord | undefined {
+    return [...this.records.values()].find(record => record.region === region && record.arn === arn);
+  }
+
+  private findByName(region: string, name: string): ChannelRecord | undefined {
+    return this.records.get(recordKey(region, name));
+  }
+
+  private findOutOfBand(channel: string): ChannelRecord {
+    const record = [...this.records.values()].find(r => r.arn === channel || r.name === channel);
+    if (!record) throw new Error(`kinesis-video-double: no channel ${channel}`);
+    return record;
+  }
+
+  private newRecord(
+    region: string,
+    name: string,
+    type: string,
+    messageTtlSeconds: number,
+    tags: Map<string, string>,
+    now = Date.now(),
+  ): ChannelRecord {
+    // The ARN ends with the creation time: keep it strictly increasing so a re-created name never reuses one.
+    const createdAt = Math.max(now, this.lastCreatedAt + 1);
+    this.lastCreatedAt = createdAt;
+    const record: ChannelRecord = {
+      name,
+      arn: `arn:${partitionOf(region)}:kinesisvideo:${region}:${this.accountId}:channel/${name}/${createdAt}`,
+      region,
+      type,
+      status: 'ACTIVE',
+      transitionEndsAt: 0,
+      version: newVersion(),
+      messageTtlSeconds,
+      tags,
+      createdAt,
+    };
+    this.records.set(recordKey(region, name), record);
+    return record;
+  }
+
+  private beginTransition(record: ChannelRecord, status: 'CREATING' | 'UPDATING' | 'DELETING', durationMs?: number): void {
+    record.status = status;
+    record.transitionEndsAt = this.held.has(status) ? Infinity : Date.now() + (durationMs ?? this.durationOf(status));
+  }
+
+  private durationOf(status: ChannelStatus): number {
+    switch (status) {
+      case 'CREATING': return this.transitions.creatingMs;
+      case 'UPDATING': return this.transitions.updatingMs;
+      case 'DELETING': return this.transitions.deletingMs;
+      default: return 0;
+    }
+  }
+
+  /** Finish every transition whose time has come. Time is read lazily: no timers to clean up. */
+  private settle(): void {
+    const now = Date.now();
+    for (const [key, record] of this.records) {
+      if (record.status === 'ACTIVE' || now < record.transitionEndsAt) continue;
+      if (record.status === 'DELETING') {
+        this.records.delete(key);
+      } else {
+        record.status = 'ACTIVE';
+      }
+    }
+  }
+
+  private snapshot(record: ChannelRecord): ChannelSnapshot {
+    return {
+      name: record.name,
+      arn: record.arn,
+      region: record.region,
+      accountId: this.accountId,
+      type: record.type,
+      status: record.status,
+      version: record.version,
+      messageTtlSeconds: record.messageTtlSeconds,
+      tags: Object.fromEntries(record.tags),
+      createdAt: record.createdAt,
+    };
+  }
+}
+
+function recordKey(region: string, name: string): string {
+  return `${region}/${name}`;
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+function newVersion(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(20)].map(byte => alphabet[byte % alphabet.length]).join('');
+}
+
+function faultError(fault: Exclude<FaultKind, 'dropConnection' | 'dropConnectionAfterApplying'>, message?: string): ServiceError {
+  switch (fault) {
+    case 'throttle':
+      return new ServiceError('ClientLimitExceededException', message ??
+        'Kinesis Video Streams has throttled the request because you have exceeded the limit of allowed client calls');
+    case 'resourceInUse':
+      return new ServiceError('ResourceInUseException', message ?? 'The signaling channel is not in the ACTIVE state');
+    case 'accessDenied':
+      return new ServiceError('AccessDeniedException', message ?? 'User is not authorized to perform this action', 401);
+    case 'invalidArgument':
+      return new ServiceError('InvalidArgumentException', message ?? 'The value for this input parameter is invalid');
+    case 'internalError':
+      return new ServiceError('InternalFailure', message ?? 'We encountered an internal error. Please try again.', 500);
+  }
+}
+
+function answerError(response: http.ServerResponse, error: ServiceError): void {
+  response.writeHead(error.httpStatus, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': error.errorType,
+    'x-amzn-requestid': randomUUID(),
+  });
+  response.end(JSON.stringify({ message: error.message }));
+}
+
+function invalidArgument(message: string): ServiceError {
+  return new ServiceError('InvalidArgumentException', message);
+}
+
+function notFound(resource: string): ServiceError {
+  return new ServiceError('ResourceNotFoundException', `The requested signaling channel ${resource} was not found`, 404);
+}
+
+function readBody(request: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', chunk => chunks.push(chunk as Buffer));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function parseJsonObject(body: string): Input {
+  let parsed: unknown;
+  try {
+    parsed = body === '' ? {} : JSON.parse(body);
+  } catch {
+    throw new ServiceError('SerializationException', 'The request body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+  }
+  return parsed as Input;
+}
+
+function requiredString(input: Input, member: string): string {
+  const value = optionalString(input, member);
+  if (value === undefined || value.length === 0) {
+    throw invalidArgument(`${member} is required`);
+  }
+  return value;
+}
+
+function optionalString(input: Input, member: string): string | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw new ServiceError('SerializationException', `${member} must be a string, got ${typeof value}`);
+  }
+  return value;
+}
+
+function messageTtlOf(input: Input): number | undefined {
+  const config = input.SingleMasterConfiguration;
+  if (config === undefined || config === null) return undefined;
+  const ttl = (config as Input).MessageTtlSeconds;
+  if (ttl === undefined || ttl === null) return undefined;
+  if (typeof ttl !== 'number') {
+    throw new ServiceError('SerializationException', `MessageTtlSeconds must be a number, got ${typeof ttl}`);
+  }
+  if (!Number.isInteger(ttl) || ttl < 5 || ttl > 120) {
+    throw invalidArgument(`MessageTtlSeconds must be 5-120, got ${ttl}`);
+  }
+  return ttl;
+}
+
+function tagListOf(input: Input, member: string, options: { required: boolean }): Array<[string, string]> {
+  const list = input[member];
+  if (list === undefined || list === null) {
+    if (options.required) throw invalidArgument(`${member} is required`);
+    return [];
+  }
+  if (!Array.isArray(list) || (options.required && list.length === 0)) {
+    throw invalidArgument(`${member} must be a list of 1-${MAX_TAGS_PER_CALL} { Key, Value }`);
+  }
+  return list.map(tag => {
+    const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
+    if (typeof Key !== 'string' || typeof Value !== 'string') {
+      throw invalidArgument('Each tag needs a string Key and a string Value');
+    }
+    checkTagKey(Key);
+    if (Value.length > 256 || !TAG_CHARACTERS.test(Value)) {
+      throw invalidArgument(`Tag value for '${Key}' must be 0-256 characters of [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`);
+    }
+    return [Key, Value] as [string, string];
+  });
+}
+
+function checkTagKey(key: string): void {
+  if (key.length < 1 || key.length > 128 || !TAG_CHARACTERS.test(key)) {
+    throw invalidArgument(`Tag key '${key}' must be 1-128 characters of [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]`);
+  }
+  if (key.toLowerCase().startsWith('aws:')) {
+    throw invalidArgument(`Tag key '${key}' uses the reserved prefix 'aws:'`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
