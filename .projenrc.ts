@@ -8,7 +8,9 @@ import { awscdk, javascript } from 'projen';
  *   peers on `aws-cdk-lib ^2.245.0`), so the integration test compiles against the same version;
  * - it writes cloud-assembly schema 53, which the newest `@aws-cdk/integ-runner` on the registry can read,
  *   so integ-runner itself verifies the integration snapshot (aws-cdk-lib 2.258+ writes schema 54+);
- * - it knows the Node.js 24 Lambda runtime, so `determineLatestNodeRuntime` picks Node.js 24.
+ * The handler's runtime is whatever `determineLatestNodeRuntime` answers for the user's aws-cdk-lib
+ * (Node.js 22 at 2.245.0, newer with newer versions); the asset targets Node 20 syntax so it runs on any of
+ * them, and the end-to-end suite runs it under Node.js 24 and under the Node that runs the tests.
  * Anything newer in the 2.x line satisfies the peer range.
  */
 const CDK_VERSION = '2.245.0';
@@ -144,5 +146,60 @@ const example = project.addTask('example', {
 });
 example.spawn(project.bundler.bundleTask);
 example.exec('ts-node --project test/tsconfig.json example/app.ts');
+
+// ts-jest compiles each test file on its own (isolatedModules) and reports no type errors across files: check
+// the types of everything (src, lambda, test, example, bench) once, as part of the tests.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src, lambda, test, example and bench with the dev tsconfig',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.spawn(typecheck);
+
+// ---- Integration test snapshot (test/integ.*.ts), verified by integ-runner on every build ------------------
+// Without AWS credentials integ-runner deploys nothing: it synthesizes each integ app and compares it with the
+// committed `*.snapshot/` directory, leaving asset hashes out, so the gitignored asset directories need not
+// exist. `integ:update` rewrites a snapshot the same way (no AWS either); to deploy, see docs/integ-notes.md.
+const INTEG_RUNNER = 'integ-runner --directory test --language typescript';
+const integ = project.addTask('integ', {
+  description: 'Verify the integration test snapshots (test/integ.*.ts.snapshot), without AWS access',
+});
+integ.spawn(project.bundler.bundleTask);
+integ.exec(INTEG_RUNNER);
+const integUpdate = project.addTask('integ:update', {
+  description: 'Re-synthesize the integration test snapshots that changed, without deploying',
+});
+integUpdate.spawn(project.bundler.bundleTask);
+integUpdate.exec(`${INTEG_RUNNER} --update-on-failed --dry-run`);
+project.testTask.spawn(integ);
+
+// ---- Every jsii language: README examples and source bindings, after compile --------------------------------
+// jsii-rosetta compiles the README's ```ts examples against the assembly in strict mode (an example that does
+// not compile fails the build) and translates them into .jsii.tabl.json. The assembly is marked strict too,
+// so any tool that translates its examples later holds them to the same rule. rosetta/default.ts-fixture is
+// the code around an example that is not a complete program.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+project.gitignore.exclude('/.jsii.tabl.json');
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile the README examples (strict) and translate them to Python, Java, C# and Go',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+// Python, Java, .NET and Go sources, generated without their toolchains (none is installed here), with the
+// README examples translated. Python is then byte-compiled, so generated code that does not parse fails.
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings as source into dist-bindings/ (gitignored)',
+});
+bindings.exec('jsii-pacmak --code-only --outdir dist-bindings --target python --target java --target dotnet --target go --rosetta-tablet .jsii.tabl.json');
+bindings.exec('python3 -m compileall -q dist-bindings/python/src');
+project.postCompileTask.spawn(bindings);
+
+// ---- Benchmarks (bench/): synth time and template size against the native resource and an AwsCustomResource,
+// footprint, the handler asset, cold start and lifecycle latency against the local doubles of test/support/.
+// Prints the report and writes it to docs/benchmarks.md. A few minutes on 2 cores; not part of the build.
+const bench = project.addTask('bench', {
+  description: 'Run the benchmarks (bench/) and write docs/benchmarks.md',
+});
+bench.spawn(project.bundler.bundleTask);
+bench.exec('ts-node --project test/tsconfig.json bench/run.ts');
 
 project.synth();

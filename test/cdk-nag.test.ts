@@ -1,0 +1,343 @@
+/**
+ * The library's own resources pass cdk-nag's AwsSolutions pack, its provider role stays least privilege, and
+ * the role's policy stays under IAM's inline size limit in the largest stack CloudFormation accepts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Aspects, CfnElement, Duration, Environment, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SignalingChannel } from '../src';
+import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
+import { SignalingChannelProvider } from '../src/signaling-channel-provider';
+import { CHANNEL_NAME_MAX_LENGTH } from '../src/signaling-channel-rules';
+
+/**
+ * Findings cdk-nag reports on the library's own resources that are still open, as `<rule> <construct path>`:
+ * none.
+ */
+const OPEN_FINDINGS: string[] = [];
+
+/** Every Kinesis Video action the handler calls, and nothing else. */
+const HANDLER_ACTIONS = [
+  'kinesisvideo:CreateSignalingChannel',
+  'kinesisvideo:DeleteSignalingChannel',
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:ListTagsForResource',
+  'kinesisvideo:TagResource',
+  'kinesisvideo:UntagResource',
+  'kinesisvideo:UpdateSignalingChannel',
+];
+
+const HANDLER_SOURCE_DIR = path.join(__dirname, '..', 'lambda', 'signaling-channel-handler');
+
+/** CloudFormation's limit on the resources of one stack. */
+const CLOUDFORMATION_MAX_RESOURCES = 500;
+
+/** The longest stack name CloudFormation accepts; generated channel names and the log group's name start with it. */
+const LONGEST_STACK_NAME = 'S'.repeat(128);
+
+const ENVIRONMENTS: Array<[string, Environment | undefined]> = [
+  ['an environment-agnostic stack', undefined],
+  ['a stack with a known account and region', { account: '111111111111', region: 'us-east-1' }],
+];
+
+/** A stack like a user's: generated and explicit names, TTLs, tags, and peers granted to connect. */
+function buildUserStack(app: App, env: Environment | undefined): Stack {
+  const stack = new Stack(app, 'DoorbellStack', { env });
+  const frontDoor = new SignalingChannel(stack, 'FrontDoor', { messageTtl: Duration.seconds(30) });
+  const garage = new SignalingChannel(stack, 'Garage', { channelName: 'garage-camera', tags: { room: 'garage' } });
+  new SignalingChannel(stack, 'Nursery', { messageTtl: Duration.minutes(2), tags: { room: 'nursery' } });
+  new SignalingChannel(stack, 'Porch', { channelName: 'porch.camera_2', messageTtl: Duration.seconds(5) });
+  Tags.of(stack).add('project', 'doorbell');
+
+  const camera = new iam.Role(stack, 'CameraRole', { assumedBy: new iam.AccountRootPrincipal() });
+  frontDoor.grantConnectAsMaster(camera);
+  garage.grantConnectAsMaster(camera);
+  const phone = new iam.Role(stack, 'PhoneRole', { assumedBy: new iam.AccountRootPrincipal() });
+  frontDoor.grantConnectAsViewer(phone);
+  garage.grantConnectAsViewer(phone);
+  return stack;
+}
+
+/** `<rule> <path below the stack>` of every error and warning on the stack. */
+function unsuppressedFindings(stack: Stack): string[] {
+  const annotations = Annotations.fromStack(stack);
+  const findings = [
+    // Every error and warning, not only AwsSolutions-*: a rule that cannot evaluate a resource reports
+    // CdkNagValidationFailure instead, and aws-cdk-lib's own warnings count too.
+    ...annotations.findError('*', Match.anyValue()),
+    ...annotations.findWarning('*', Match.anyValue()),
+  ];
+  // A message reads `<rule>[<finding>]: <text>`; a finding holds `::` but never `: `.
+  return findings.map(finding => `${String(finding.entry.data).split(': ')[0]} ${finding.id.replace(`/${stack.stackName}/`, '')}`).sort();
+}
+
+/** The finding ids of the rules cdk-nag found and a suppression silenced (needs `logIgnores`). */
+function suppressedFindings(stack: Stack): string[] {
+  return Annotations.fromStack(stack)
+    .findInfo('*', Match.stringLikeRegexp('^CdkNagSuppression\\['))
+    .map(info => String(info.entry.data).trim())
+    .sort();
+}
+
+function providerPolicyDocument(template: Template): { Statement: Array<Record<string, unknown>> } {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { PolicyName: 'KinesisVideoSignalingChannels' },
+  });
+  expect(Object.keys(policies)).toHaveLength(1);
+  return Object.values(policies)[0].Properties.PolicyDocument;
+}
+
+/** The logical id of a child of the stack's provider: `LogGroup`, `Role`, `Policy` or `Handler`. */
+function providerLogicalId(stack: Stack, child: string): string {
+  const construct = SignalingChannelProvider.of(stack).node.findChild(child);
+  return stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+}
+
+/** The deploy-time values of a stack's pseudo parameters and provider log group, as long as they get. */
+function longestDeployTimeValues(stack: Stack) {
+  const logGroupId = providerLogicalId(stack, 'LogGroup');
+  const refs = longestPseudoParameters(LONGEST_STACK_NAME);
+  // CloudFormation names an unnamed log group `<stack name>-<logical id>-<12 random characters>`.
+  const logGroupName = `${LONGEST_STACK_NAME}-${logGroupId}-ABCDEFGHIJKL`;
+  const logGroupArn = `arn:${refs['AWS::Partition']}:logs:${refs['AWS::Region']}:${refs['AWS::AccountId']}:log-group:${logGroupName}:*`;
+  return { refs, attributes: { [`${logGroupId}.Arn`]: logGroupArn } };
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  test.each(ENVIRONMENTS)('%s with channels and grants has no unsuppressed errors or warnings', (_, env) => {
+    const app = new App();
+    const stack = buildUserStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks());
+
+    expect(unsuppressedFindings(stack)).toEqual(OPEN_FINDINGS);
+  });
+
+  test.each(ENVIRONMENTS)('%s: suppressions silence only the wildcard channel ARNs of the provider policy', (_, env) => {
+    const app = new App();
+    const stack = buildUserStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
+
+    const arnPrefix = env
+      ? `arn:<AWS::Partition>:kinesisvideo:${env.region}:${env.account}:channel/`
+      : 'arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/';
+    const suppressed = (finding: string) =>
+      `CdkNagSuppression[Resource::${arnPrefix}${finding}]: AwsSolutions-IAM5 was triggered but suppressed.`;
+    expect(suppressedFindings(stack)).toEqual([
+      suppressed('<AWS::StackName>-*'),
+      suppressed('garage-camera/*'),
+      suppressed('porch.camera_2/*'),
+    ].sort());
+  });
+
+  test('too many explicit names to list: the suppression covers every channel of the account and region', () => {
+    const app = new App();
+    const stack = new Stack(app, 'ManyNamesStack', { env: { account: '111111111111', region: 'us-east-1' } });
+    for (let index = 0; index < 40; index++) {
+      new SignalingChannel(stack, `Channel${index}`, { channelName: `channel-${index}-`.padEnd(CHANNEL_NAME_MAX_LENGTH, 'x') });
+    }
+    Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
+
+    expect(unsuppressedFindings(stack)).toEqual(OPEN_FINDINGS);
+    const arnPrefix = 'arn:<AWS::Partition>:kinesisvideo:us-east-1:111111111111:channel/';
+    expect(suppressedFindings(stack)).toEqual([
+      `CdkNagSuppression[Resource::${arnPrefix}*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>-*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+    ].sort());
+  });
+
+  test('a wildcard the suppressions do not name is still reported on the provider policy', () => {
+    const app = new App();
+    const stack = new Stack(app, 'WidenedStack', { env: { account: '111111111111', region: 'us-east-1' } });
+    new SignalingChannel(stack, 'Channel', { channelName: 'kept-narrow' });
+    // What a careless change to the provider would do: a wildcard action and a wildcard resource.
+    const policy = SignalingChannelProvider.of(stack).policy as iam.CfnPolicy;
+    policy.policyDocument = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['kinesisvideo:*'],
+          resources: [stack.formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: 'kept-narrow/*' })],
+        }),
+        new iam.PolicyStatement({ actions: ['kinesisvideo:DescribeSignalingChannel'], resources: ['*'] }),
+      ],
+    });
+    Aspects.of(app).add(new AwsSolutionsChecks());
+
+    const iam5 = Annotations.fromStack(stack)
+      .findError('/WidenedStack/KinesisVideoSignalingChannelProvider/Policy', Match.stringLikeRegexp('^AwsSolutions-IAM5'))
+      .map(finding => String(finding.entry.data).split(': ')[0]);
+    expect(iam5.sort()).toEqual(['AwsSolutions-IAM5[Action::kinesisvideo:*]', 'AwsSolutions-IAM5[Resource::*]']);
+  });
+});
+
+describe('the provider role is least privilege', () => {
+  const app = new App();
+  const stack = buildUserStack(app, undefined);
+  const template = Template.fromStack(stack);
+  const roleId = providerLogicalId(stack, 'Role');
+  const document = providerPolicyDocument(template);
+  const values = longestDeployTimeValues(stack);
+  const statement = (sid: string) => {
+    const found = document.Statement.find(s => s.Sid === sid);
+    expect(found).toBeDefined();
+    return resolveIntrinsics(found, values) as { Effect: string; Action: string[]; Resource: string[] };
+  };
+
+  test('the role trusts Lambda only and has no managed policies and no other policy', () => {
+    const role = template.toJSON().Resources[roleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toBeUndefined();
+    const policiesOnRole = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(policy => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`));
+    expect(policiesOnRole).toHaveLength(1);
+    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'WriteHandlerLogs']);
+  });
+
+  test('it may call exactly the Kinesis Video actions the handler calls', () => {
+    const channels = statement('ManageSignalingChannels');
+    expect(channels.Effect).toEqual('Allow');
+    expect([...channels.Action].sort()).toEqual(HANDLER_ACTIONS);
+
+    // The handler's SDK commands, read from its source: a command added there without its action here fails.
+    const commands = new Set<string>();
+    for (const file of fs.readdirSync(HANDLER_SOURCE_DIR).filter(name => name.endsWith('.ts'))) {
+      const source = fs.readFileSync(path.join(HANDLER_SOURCE_DIR, file), 'utf8');
+      for (const match of source.matchAll(/new (\w+)Command\(/g)) {
+        commands.add(`kinesisvideo:${match[1]}`);
+      }
+    }
+    expect([...commands].sort()).toEqual(HANDLER_ACTIONS);
+  });
+
+  test('it reaches only the stack\'s generated names and the channels named in the stack', () => {
+    const { refs } = values;
+    const channelArn = (name: string) =>
+      `arn:${refs['AWS::Partition']}:kinesisvideo:${refs['AWS::Region']}:${refs['AWS::AccountId']}:channel/${name}`;
+    expect(statement('ManageSignalingChannels').Resource).toEqual([
+      channelArn(`${LONGEST_STACK_NAME}-*`),
+      channelArn('garage-camera/*'),
+      channelArn('porch.camera_2/*'),
+    ]);
+  });
+
+  test('it writes logs to its own log group only', () => {
+    const logs = statement('WriteHandlerLogs');
+    expect(logs.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // The log group's ARN attribute ends in `:*` already, which covers its log streams: nothing wider.
+    expect([logs.Resource].flat()).toEqual([Object.values(values.attributes)[0]]);
+  });
+
+  test('no statement allows a wildcard action or a bare `*` resource', () => {
+    for (const s of document.Statement) {
+      const resolved = resolveIntrinsics(s, values) as { Action: string[] | string; Resource: string[] | string };
+      expect([resolved.Action].flat().filter(action => action.includes('*'))).toEqual([]);
+      expect([resolved.Resource].flat()).not.toContain('*');
+    }
+  });
+});
+
+describe('the provider policy fits IAM\'s inline policy limit', () => {
+  /**
+   * How many channels one stack can hold: CloudFormation's 500 resources less the provider's own (measured
+   * from a one-channel stack) and the CDKMetadata resource the CDK CLI adds.
+   */
+  function maxChannelsPerStack(): number {
+    const app = new App();
+    const stack = new Stack(app, 'OneChannel', { analyticsReporting: true });
+    new SignalingChannel(stack, 'Channel');
+    const types = Object.values(Template.fromStack(stack).toJSON().Resources).map((r: any) => r.Type as string);
+    const others = types.filter(type => type !== SIGNALING_CHANNEL_RESOURCE_TYPE).sort();
+    expect(others).toEqual([
+      'AWS::CDK::Metadata',
+      'AWS::IAM::Policy',
+      'AWS::IAM::Role',
+      'AWS::Lambda::Function',
+      'AWS::Logs::LogGroup',
+    ]);
+    return CLOUDFORMATION_MAX_RESOURCES - others.length;
+  }
+
+  const maxChannels = maxChannelsPerStack();
+
+  /** A distinct name of exactly 256 characters. */
+  const longName = (index: number) => `channel-${index}-`.padEnd(CHANNEL_NAME_MAX_LENGTH, 'x');
+
+  function fullStack(channelName: (index: number) => string | undefined): { stack: Stack; template: Template } {
+    const app = new App();
+    const stack = new Stack(app, 'FullStack', { analyticsReporting: true });
+    for (let index = 0; index < maxChannels; index++) {
+      new SignalingChannel(stack, `Channel${index}`, { channelName: channelName(index) });
+    }
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.toJSON().Resources)).toHaveLength(CLOUDFORMATION_MAX_RESOURCES);
+    return { stack, template };
+  }
+
+  test('the stack holds 495 channels', () => {
+    expect(maxChannels).toEqual(495);
+  });
+
+  test('with generated names', () => {
+    const { stack, template } = fullStack(() => undefined);
+    const length = iamPolicyLength(providerPolicyDocument(template), longestDeployTimeValues(stack));
+    expect(length).toBeLessThan(IAM_ROLE_INLINE_POLICY_LIMIT);
+  });
+
+  test('with explicit 256-character names', () => {
+    const { stack, template } = fullStack(longName);
+    const values = longestDeployTimeValues(stack);
+    const document = providerPolicyDocument(template);
+    expect(iamPolicyLength(document, values)).toBeLessThan(IAM_ROLE_INLINE_POLICY_LIMIT);
+    // Too many to list: they collapse into the account's and region's channels.
+    const channels = resolveIntrinsics(document.Statement[0], values) as { Resource: string[] };
+    expect(channels.Resource.map(arn => arn.split(':channel/')[1])).toEqual([`${LONGEST_STACK_NAME}-*`, '*']);
+  });
+
+  test('with the most explicit 256-character names that are still listed one by one', () => {
+    // Add names until they collapse into `channel/*`: the policy is longest just before that. A new stack
+    // each time, since the provider renders its policy once per stack.
+    let longest = 0;
+    let listed = 0;
+    for (let count = 1; count <= maxChannels; count++) {
+      const stack = new Stack(new App(), 'GrowingStack');
+      for (let index = 1; index <= count; index++) {
+        new SignalingChannel(stack, `Channel${index}`, { channelName: longName(index) });
+      }
+      const values = longestDeployTimeValues(stack);
+      const document = stack.resolve((SignalingChannelProvider.of(stack).policy as iam.CfnPolicy).policyDocument);
+      const channels = resolveIntrinsics(document.Statement[0], values) as { Resource: string[] };
+      if (channels.Resource.some(arn => arn.endsWith(':channel/*'))) break;
+      expect(channels.Resource).toHaveLength(count + 1);
+      listed = count;
+      longest = Math.max(longest, iamPolicyLength(document, values));
+    }
+    expect(listed).toBeGreaterThan(0);
+    expect(listed).toBeLessThan(maxChannels);
+    expect(longest).toBeLessThan(IAM_ROLE_INLINE_POLICY_LIMIT);
+  });
+});
+
+describe('the provider function\'s runtime', () => {
+  test('AwsSolutions-L1 is suppressed only while determineLatestNodeRuntime lags Runtime.ALL, naming both runtimes', () => {
+    const stack = new Stack(new App(), 'RuntimeStack');
+    new SignalingChannel(stack, 'Channel');
+
+    const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    const runtime: string = fn.Properties.Runtime;
+    expect(runtime).toBe(lambda.determineLatestNodeRuntime(stack).name);
+    const newest = `nodejs${Math.max(...lambda.Runtime.ALL.map(r => Number(/^nodejs(\d+)\.x$/.exec(r.name)?.[1] ?? 0)))}.x`;
+    const suppressions = fn.Metadata?.cdk_nag?.rules_to_suppress ?? [];
+    if (runtime === newest) {
+      expect(suppressions).toEqual([]);
+    } else {
+      expect(suppressions).toEqual([{ id: 'AwsSolutions-L1', reason: expect.stringMatching(new RegExp(`^${runtime} .*; ${newest} `)) }]);
+    }
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * How many characters IAM counts for a synthesized policy document.
+ *
+ * IAM measures a policy as submitted, whitespace excluded, after CloudFormation has resolved its intrinsic
+ * functions. A template holds `Fn::Join`, `Ref` and `Fn::GetAtt` pieces instead, so they are replaced here
+ * by the longest realistic values before measuring. Any other intrinsic fails the measurement rather than
+ * being counted short.
+ */
+
+/** The values that stand in for CloudFormation's pseudo parameters and resource attributes. */
+export interface DeployTimeValues {
+  /** `Ref` of a pseudo parameter (`AWS::Partition`, `AWS::StackName`...) or of a resource, by name. */
+  readonly refs: Record<string, string>;
+  /** `Fn::GetAtt` of a resource, by `<logical id>.<attribute>`. */
+  readonly attributes: Record<string, string>;
+}
+
+/** IAM's limit on the inline policies of one role, added up, whitespace excluded. */
+export const IAM_ROLE_INLINE_POLICY_LIMIT = 10_240;
+
+/** The longest values the pseudo parameters can take in an ARN. */
+export function longestPseudoParameters(stackName: string): Record<string, string> {
+  return {
+    'AWS::Partition': 'aws-us-gov', // the longest partition name
+    'AWS::Region': 'ap-southeast-7', // 14 characters, as long as any region name
+    'AWS::AccountId': '123456789012',
+    'AWS::StackName': stackName,
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+}
+
+/** Replace every intrinsic in `value` with the deploy-time value it stands for. */
+export function resolveIntrinsics(value: unknown, values: DeployTimeValues): unknown {
+  if (Array.isArray(value)) {
+    return value.map(item => resolveIntrinsics(item, values));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  const [firstKey, firstValue] = entries[0] ?? [];
+  if (entries.length === 1 && (firstKey === 'Ref' || firstKey.startsWith('Fn::'))) {
+    return resolveIntrinsic(firstKey, firstValue, values);
+  }
+  return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsics(item, values)]));
+}
+
+function resolveIntrinsic(name: string, argument: unknown, values: DeployTimeValues): string {
+  switch (name) {
+    case 'Ref': {
+      const resolved = values.refs[argument as string];
+      if (resolved === undefined) throw new Error(`no deploy-time value for Ref ${JSON.stringify(argument)}`);
+      return resolved;
+    }
+    case 'Fn::GetAtt': {
+      const key = (argument as string[]).join('.');
+      const resolved = values.attributes[key];
+      if (resolved === undefined) throw new Error(`no deploy-time value for Fn::GetAtt ${key}`);
+      return resolved;
+    }
+    case 'Fn::Join': {
+      const [separator, parts] = argument as [string, unknown[]];
+      return parts.map(part => resolveIntrinsics(part, values)).join(separator);
+    }
+    default:
+      throw new Error(`cannot resolve ${name} to measure a policy`);
+  }
+}
+
+/** The number of characters IAM counts for `document` once its intrinsics are resolved. */
+export function iamPolicyLength(document: unknown, values: DeployTimeValues): number {
+  return JSON.stringify(resolveIntrinsics(document, values)).replace(/\s/g, '').length;
+}
