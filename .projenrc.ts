@@ -103,7 +103,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
 
-  gitignore: ['/example/cdk.out/', '*.snapshot/asset.*', '/.cache/', '/dist-bindings/'],
+  gitignore: ['/example/cdk.out/', '**/*.snapshot/asset.*', '/.cache/', '/dist-bindings/'],
 });
 
 // eslint-import-resolver-typescript 3.7+ pulls in unrs-resolver, whose platform-specific bindings are not all
