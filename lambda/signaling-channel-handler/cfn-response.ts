@@ -59,8 +59,9 @@ function truncateBytes(value: string, maxBytes: number): string {
   return cut;
 }
 
-/** How often the PUT is tried before giving up. */
+/** How often the PUT is tried before giving up, and how long one attempt may take at most. */
 const PUT_ATTEMPTS = 6;
+const PUT_ATTEMPT_TIMEOUT_MS = 5_000;
 
 /**
  * PUT the body to the pre-signed ResponseURL, retrying failures with backoff until `until` (epoch ms). The
@@ -69,12 +70,15 @@ const PUT_ATTEMPTS = 6;
 export async function sendResponse(
   responseUrl: string,
   body: string,
-  options: { clock: Clock; log: Logger; until: number; put?: (url: string, body: string) => Promise<number> },
+  options: { clock: Clock; log: Logger; until: number; put?: (url: string, body: string, timeoutMs: number) => Promise<number> },
 ): Promise<boolean> {
   const put = options.put ?? httpsPut;
   for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
+    // Every attempt ends by `until`, however the connection behaves.
+    const timeoutMs = Math.min(PUT_ATTEMPT_TIMEOUT_MS, options.until - options.clock.now());
+    if (timeoutMs <= 0) break;
     try {
-      const status = await put(responseUrl, body);
+      const status = await put(responseUrl, body, timeoutMs);
       if (status >= 200 && status < 300) {
         options.log('INFO', 'answered CloudFormation', { attempt, bytes: Buffer.byteLength(body) });
         return true;
@@ -91,20 +95,26 @@ export async function sendResponse(
   return false;
 }
 
-function httpsPut(responseUrl: string, body: string): Promise<number> {
+function httpsPut(responseUrl: string, body: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = https.request(responseUrl, {
       method: 'PUT',
       // The pre-signed URL is signed for an empty content type.
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-      timeout: 10_000,
     }, response => {
       response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve(response.statusCode ?? 0);
+      });
       response.on('error', reject);
     });
-    request.on('timeout', () => request.destroy(Object.assign(new Error('response PUT timed out'), { code: 'ETIMEDOUT' })));
-    request.on('error', reject);
+    // A whole-request timer, not a socket idle timeout: a trickling connection cannot hold the answer.
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error('response PUT timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+    request.on('error', error => {
+      clearTimeout(timer);
+      reject(error);
+    });
     request.end(body);
   });
 }

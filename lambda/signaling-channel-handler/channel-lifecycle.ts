@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import type { ChannelInfo } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DesiredChannel, parseChannelProperties } from './channel-properties';
 import { ChannelService, errorName, ServiceCallError } from './channel-service';
@@ -54,6 +55,8 @@ export interface LifecycleContext {
   readonly service: ChannelService;
   readonly log: Logger;
   readonly progress: RequestProgress;
+  /** How long a last look may take after the deadline (did a failed create make its channel?). */
+  readonly lastLookMs: number;
 }
 
 /** Create, update or delete the channel of one CloudFormation request. */
@@ -79,9 +82,22 @@ async function createChannel(
   desired: DesiredChannel,
   ctx: LifecycleContext,
 ): Promise<ChannelResult> {
-  const { service, log, progress } = ctx;
   const name = desired.explicitName ?? generateChannelName(event.StackId, event.LogicalResourceId, event.RequestId);
-  const tags = { ...desired.tags, [OWNERSHIP_TAG_KEY]: event.RequestId };
+  try {
+    return await createAndWait(name, event.RequestId, desired, ctx);
+  } catch (error) {
+    if (ctx.progress.createdChannelArn === undefined && !(error instanceof ChannelRequestError)) {
+      // The Create may have reached the service without its answer reaching us (aborted at the deadline, a
+      // dropped connection): if our channel exists, fail with its ARN so the next Delete removes it.
+      await findOwnChannel(name, event.RequestId, ctx);
+    }
+    throw error;
+  }
+}
+
+async function createAndWait(name: string, requestId: string, desired: DesiredChannel, ctx: LifecycleContext): Promise<ChannelResult> {
+  const { service, log, progress } = ctx;
+  const tags = { ...desired.tags, [OWNERSHIP_TAG_KEY]: requestId };
 
   let arn: string | undefined;
   for (let attempt = 0; arn === undefined; attempt++) {
@@ -105,24 +121,40 @@ async function createChannel(
         continue;
       }
       const existingTags = await service.listTags(existing.ChannelARN!);
-      if (existingTags[OWNERSHIP_TAG_KEY] !== event.RequestId) {
+      if (existingTags[OWNERSHIP_TAG_KEY] !== requestId) {
         throw new ChannelRequestError(
           `A signaling channel named '${name}' already exists in this account and region and was not created by ` +
-          'this stack. Choose another channelName, or omit channelName to let the construct generate one.');
+          'this request (it may be another stack\'s, or one this stack retained). Choose another channelName, ' +
+          'or omit channelName to let the construct generate one.');
       }
       log('INFO', 'this request already created the channel (delivered twice)', { channelArn: existing.ChannelARN });
       arn = existing.ChannelARN!;
     }
   }
   progress.createdChannelArn = arn;
-  await service.waitForActive(arn);
+  await service.waitForActive(arn, { justCreated: true });
   return result(arn, name);
+}
+
+/** Record the channel of `name` as this request's if it carries this request's ownership tag. */
+async function findOwnChannel(name: string, requestId: string, ctx: LifecycleContext): Promise<void> {
+  const lookup = ctx.service.withDeadline(ctx.service.deadline.grace(ctx.lastLookMs));
+  try {
+    const existing = await lookup.describe({ name });
+    if (existing?.ChannelARN && (await lookup.listTags(existing.ChannelARN))[OWNERSHIP_TAG_KEY] === requestId) {
+      ctx.progress.createdChannelArn = existing.ChannelARN;
+      ctx.log('WARN', 'the failed create did make its channel; answering with its ARN', { channelArn: existing.ChannelARN });
+    }
+  } catch (lookupError) {
+    ctx.log('WARN', 'could not check whether the failed create made a channel', { channelName: name, error: String(lookupError) });
+  }
 }
 
 async function updateChannel(
   event: Extract<CloudFormationCustomResourceEvent, { RequestType: 'Update' }>,
   ctx: LifecycleContext,
 ): Promise<ChannelResult> {
+  const { service, log } = ctx;
   const desired = parseChannelProperties(event.ResourceProperties);
   // Older versions of this construct may have written fewer fields; a rollback swaps old and new.
   const previous = parseChannelProperties(event.OldResourceProperties, { lenient: true });
@@ -131,55 +163,73 @@ async function updateChannel(
 
   if (currentName === undefined) {
     // No channel behind this resource (its create never made one): create it now.
-    return createChannel(event, desired, ctx);
+    return replaceChannel(event, desired, ctx);
+  }
+  const current = await service.describe({ arn });
+  if (current === undefined) {
+    log('WARN', 'the channel was deleted outside the stack; creating it again', { channelArn: arn });
+    return replaceChannel(event, desired, ctx);
   }
 
-  const typeChanged = desired.channelType !== previous.channelType;
+  // What the channel is, not what the old properties say: after a failed replacement, a rollback's old
+  // properties describe the channel that was never made.
+  const currentType = current.ChannelType ?? previous.channelType;
+  const typeChanged = desired.channelType !== currentType;
   const nameChanged = desired.explicitName !== undefined
     ? desired.explicitName !== currentName
-    : previous.explicitName !== undefined;
+    : currentName === previous.explicitName; // an explicit name dropped; not a rollback of a failed rename
   if (typeChanged || nameChanged) {
     if (desired.explicitName === currentName) {
       throw new ChannelRequestError(
-        `Changing ChannelType from ${previous.channelType} to ${desired.channelType} replaces signaling channel ` +
+        `Changing ChannelType from ${currentType} to ${desired.channelType} replaces signaling channel ` +
         `'${currentName}', and the new channel cannot take that name while the old one exists. Change ` +
         'channelName in the same deployment, or remove channelName to let the construct generate one.');
     }
     return replaceChannel(event, desired, ctx);
   }
 
-  await updateMessageTtl(arn, desired.messageTtlSeconds, ctx);
+  await updateMessageTtl(arn, desired.messageTtlSeconds, current.ChannelStatus === 'ACTIVE' ? current : undefined, ctx);
   await reconcileTags(arn, desired.tags, previous.tags, ctx);
   return result(arn, currentName);
 }
 
+/** At most this much of the deadline is kept back to delete a replacement that failed. */
+const MAX_CLEANUP_RESERVE_MS = 60_000;
+
 /**
  * Create the replacement; CloudFormation deletes the old channel in its cleanup phase. If the new channel
- * fails after it exists, delete it here: CloudFormation keeps the old id and would never delete the new one.
+ * fails after it exists, delete it here: a failed Update keeps the old id, so CloudFormation would never
+ * delete the new channel. Part of the time is kept back for that.
  */
 async function replaceChannel(
   event: { StackId: string; LogicalResourceId: string; RequestId: string },
   desired: DesiredChannel,
   ctx: LifecycleContext,
 ): Promise<ChannelResult> {
+  const reserve = Math.min(MAX_CLEANUP_RESERVE_MS, ctx.service.deadline.remainingMs() / 3);
+  const creating = { ...ctx, service: ctx.service.withDeadline(ctx.service.deadline.earlier(reserve)) };
   try {
-    return await createChannel(event, desired, ctx);
+    return await createChannel(event, desired, creating);
   } catch (error) {
     const orphan = ctx.progress.createdChannelArn;
-    if (orphan !== undefined) {
-      ctx.progress.createdChannelArn = undefined;
-      ctx.log('WARN', 'deleting the replacement channel that failed', { channelArn: orphan });
-      await ctx.service.delete(orphan).catch(cleanupError => {
-        ctx.log('ERROR', 'could not delete the failed replacement channel', { channelArn: orphan, error: String(cleanupError) });
-      });
+    if (orphan === undefined) {
+      throw error;
+    }
+    ctx.progress.createdChannelArn = undefined;
+    ctx.log('WARN', 'deleting the replacement channel that failed', { channelArn: orphan });
+    try {
+      await deleteChannel(orphan, ctx);
+    } catch (cleanupError) {
+      throw new ChannelRequestError(`${(error as Error).message}. The new channel ${orphan} could not be deleted ` +
+        `(${(cleanupError as Error).message}): delete it yourself.`);
     }
     throw error;
   }
 }
 
-async function updateMessageTtl(arn: string, messageTtlSeconds: number, ctx: LifecycleContext): Promise<void> {
+async function updateMessageTtl(arn: string, messageTtlSeconds: number, active: ChannelInfo | undefined, ctx: LifecycleContext): Promise<void> {
   const { service, log } = ctx;
-  let info = await service.waitForActive(arn);
+  let info = active ?? await service.waitForActive(arn);
   for (let attempt = 0; info.SingleMasterConfiguration?.MessageTtlSeconds !== messageTtlSeconds; attempt++) {
     try {
       await service.updateMessageTtl(arn, info.Version!, messageTtlSeconds);
@@ -240,7 +290,7 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
         log('INFO', 'channel already gone', { channelArn: arn });
         return { physicalResourceId };
       }
-      if (name !== 'ResourceInUseException' && name !== 'VersionMismatchException') {
+      if (name !== 'ResourceInUseException') {
         throw error;
       }
       // Already DELETING (done: wait for it below), or CREATING/UPDATING (wait, then delete again).

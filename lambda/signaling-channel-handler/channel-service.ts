@@ -15,8 +15,11 @@ import { Logger } from './logger';
 /** TagResource and UntagResource take at most this many tags per call. */
 export const TAGS_PER_CALL = 50;
 
-/** How many times AccessDenied is retried: right after deploy it can be IAM propagating the new role. */
-const ACCESS_DENIED_RETRIES = 3;
+/**
+ * How many times AccessDenied is retried: right after a deployment it can be IAM propagating the role's new
+ * policy. Five retries back off for about 6-12 seconds in all.
+ */
+export const ACCESS_DENIED_RETRIES = 5;
 
 /** Errors that go away by themselves: throttling, and what the SDK's own retries could not get past. */
 const ALWAYS_RETRIED = new Set([
@@ -51,40 +54,44 @@ export class ServiceCallError extends Error {
   }
 }
 
-export interface CallOptions {
-  /** Also retry ResourceInUseException (the channel is CREATING or UPDATING). */
-  readonly retryInUse?: boolean;
-}
-
 /**
  * The Kinesis Video calls the handler makes, each retried within the deadline: throttling and transient
- * faults always, AccessDenied briefly (IAM propagation), ResourceInUse when the caller asks.
+ * faults always, AccessDenied briefly (IAM propagation). Domain errors (ResourceInUse, VersionMismatch,
+ * ResourceNotFound) go to the caller, which knows what they mean for its step.
  */
 export class ChannelService {
   constructor(
     private readonly client: KinesisVideoClient,
-    private readonly deadline: Deadline,
+    private readonly bound: Deadline,
     private readonly log: Logger,
   ) {}
 
-  public async call<T>(operation: string, resource: string, send: (signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
+  /** The same calls, bounded by another deadline (an earlier one, or a grace period after it). */
+  public withDeadline(deadline: Deadline): ChannelService {
+    return new ChannelService(this.client, deadline, this.log);
+  }
+
+  public get deadline(): Deadline {
+    return this.bound;
+  }
+
+  public async call<T>(operation: string, resource: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await send(this.deadline.signal());
+        return await send(this.bound.signal());
       } catch (error) {
         const name = errorName(error);
-        const retry = isTransient(error)
-          || (options.retryInUse === true && name === 'ResourceInUseException')
-          || (name === 'AccessDeniedException' && attempt < ACCESS_DENIED_RETRIES);
-        if (!retry || this.deadline.expired()) {
+        const retry = isTransient(error) || (name === 'AccessDeniedException' && attempt < ACCESS_DENIED_RETRIES);
+        if (!retry || this.bound.expired()) {
           throw this.explain(operation, resource, error);
         }
         this.log('WARN', 'retrying', { operation, error: name, attempt });
         try {
-          await this.deadline.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
+          await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
         } catch (deadlineError) {
           this.log('ERROR', 'gave up retrying at the deadline', { operation, error: name });
-          throw deadlineError;
+          // A missing permission says more than "timed out": name it.
+          throw name === 'AccessDeniedException' ? this.explain(operation, resource, error) : deadlineError;
         }
       }
     }
@@ -92,7 +99,7 @@ export class ChannelService {
 
   /** Back off before trying a step again (a busy or changed channel), or throw at the deadline. */
   public async pause(attempt: number, what: string): Promise<void> {
-    await this.deadline.backoff(RETRY_BACKOFF, attempt, what);
+    await this.bound.backoff(RETRY_BACKOFF, attempt, what);
   }
 
   private explain(operation: string, resource: string, error: unknown): Error {
@@ -180,19 +187,22 @@ export class ChannelService {
   }
 
   /**
-   * Poll until the channel is ACTIVE. The SDK has no waiter for signaling channels. A brand-new channel
-   * can answer ResourceNotFound for a few seconds: that counts as "not yet".
+   * Poll until the channel is ACTIVE. The SDK has no waiter for signaling channels. A channel this request
+   * just created can answer ResourceNotFound for a few seconds: that counts as "not yet" only then.
    */
-  public async waitForActive(arn: string): Promise<ChannelInfo> {
+  public async waitForActive(arn: string, options: { justCreated?: boolean } = {}): Promise<ChannelInfo> {
     for (let attempt = 0; ; attempt++) {
       const info = await this.describe({ arn });
       if (info?.ChannelStatus === 'ACTIVE') {
         return info;
       }
+      if (info === undefined && !options.justCreated) {
+        throw new ChannelGoneError(arn);
+      }
       if (info?.ChannelStatus === 'DELETING') {
         throw new Error(`Signaling channel ${arn} is being deleted by someone else while this request waits for it`);
       }
-      await this.deadline.backoff(POLL_BACKOFF, attempt,
+      await this.bound.backoff(POLL_BACKOFF, attempt,
         `waiting for signaling channel ${arn} to become ACTIVE (last status: ${info?.ChannelStatus ?? 'not found yet'})`);
     }
   }
@@ -204,9 +214,17 @@ export class ChannelService {
       if (info === undefined) {
         return;
       }
-      await this.deadline.backoff(POLL_BACKOFF, attempt,
+      await this.bound.backoff(POLL_BACKOFF, attempt,
         `waiting for signaling channel ${channel.arn ?? channel.name} to be deleted (last status: ${info.ChannelStatus})`);
     }
+  }
+}
+
+/** The channel does not exist (any more): deleted outside the stack. */
+export class ChannelGoneError extends Error {
+  constructor(public readonly channelArn: string) {
+    super(`Signaling channel ${channelArn} does not exist; it was deleted outside this stack`);
+    this.name = 'ChannelGoneError';
   }
 }
 

@@ -32,37 +32,61 @@ export interface BackoffPolicy {
 
 /**
  * Polling DescribeSignalingChannel for a status. The service allows 5 Describe calls per second per
- * channel; at most one call per 300 ms stays well under it while noticing ACTIVE within ~400 ms.
+ * channel; one call every 300-400 ms stays well under it while noticing ACTIVE within 400 ms.
  */
-export const POLL_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 400, jitterFloor: 0.75 };
+export const POLL_BACKOFF: BackoffPolicy = { baseMs: 400, capMs: 400, jitterFloor: 0.75 };
 
 /** Retrying throttling, transient and in-use errors: back off harder, spread concurrent handlers apart. */
 export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 400, capMs: 8_000, jitterFloor: 0.5 };
 
-/** Waits bounded by one deadline: every sleep refuses to run past it. */
+/**
+ * Waits bounded by one deadline: every sleep refuses to run past it, and every SDK call is aborted at it.
+ * `cancel()` stops the work at its next step (the handler has answered; nothing may run on afterwards).
+ */
 export class Deadline {
-  constructor(private readonly clock: Clock, public readonly at: number) {}
+  private readonly cancellation: AbortController;
+
+  constructor(private readonly clock: Clock, public readonly at: number, cancellation?: AbortController) {
+    this.cancellation = cancellation ?? new AbortController();
+  }
+
+  /** The same work, ending `ms` earlier: what a step that must leave time for another gets. */
+  public earlier(ms: number): Deadline {
+    return new Deadline(this.clock, this.at - ms, this.cancellation);
+  }
+
+  /** A short extension from now, for a last look after the deadline passed (what to answer with). */
+  public grace(ms: number): Deadline {
+    return new Deadline(this.clock, this.clock.now() + ms, this.cancellation);
+  }
+
+  public cancel(): void {
+    this.cancellation.abort();
+  }
 
   public remainingMs(): number {
     return Math.max(0, this.at - this.clock.now());
   }
 
   public expired(): boolean {
-    return this.clock.now() >= this.at;
+    return this.cancellation.signal.aborted || this.clock.now() >= this.at;
   }
 
   /** Sleep the attempt-th backoff delay, or throw if it would end past the deadline. */
   public async backoff(policy: BackoffPolicy, attempt: number, what: string): Promise<void> {
     const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
     const delay = ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random());
-    if (this.clock.now() + delay >= this.at) {
+    if (this.cancellation.signal.aborted || this.clock.now() + delay >= this.at) {
       throw new DeadlineExceededError(what);
     }
     await this.clock.sleep(delay);
   }
 
-  /** A signal that aborts an SDK call still running at the deadline. */
+  /** A signal that aborts an SDK call still running at the deadline, or when the work is cancelled. */
   public signal(): AbortSignal {
-    return AbortSignal.timeout(Math.max(1, Math.ceil(this.remainingMs())));
+    return AbortSignal.any([
+      AbortSignal.timeout(Math.max(1, Math.ceil(this.remainingMs()))),
+      this.cancellation.signal,
+    ]);
   }
 }

@@ -7,16 +7,21 @@
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { renderResponse, sendResponse } from './cfn-response';
-import { ChannelRequestError, ChannelResult, handleChannelEvent, RequestProgress } from './channel-lifecycle';
+import { ChannelRequestError, handleChannelEvent, RequestProgress } from './channel-lifecycle';
 import { InvalidPropertyError } from './channel-properties';
 import { ChannelService, ServiceCallError } from './channel-service';
 import { Clock, Deadline, DeadlineExceededError, systemClock } from './clock';
 import { jsonLogger, Logger } from './logger';
 import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
 
-/** Time kept back from Lambda's remaining time to answer CloudFormation: at most 15 s, a quarter of short budgets. */
-const MAX_SAFETY_MARGIN_MS = 15_000;
+/**
+ * Time kept back from Lambda's remaining time, after the work's deadline: a last look (did a failed create
+ * make its channel?) and the response PUT with its retries. At most 30 s; a quarter of short budgets.
+ */
+const MAX_SAFETY_MARGIN_MS = 30_000;
 const SAFETY_MARGIN_FRACTION = 0.25;
+/** The last look takes at most a third of the margin, 5 s at most; the PUT gets the rest. */
+const MAX_LAST_LOOK_MS = 5_000;
 
 export interface HandlerDependencies {
   readonly client: KinesisVideoClient;
@@ -49,7 +54,9 @@ export async function handleRequest(
   const { clock, log } = deps;
   const startedAt = clock.now();
   const lambdaEndsAt = startedAt + remainingTimeMs;
-  const deadline = new Deadline(clock, lambdaEndsAt - Math.min(MAX_SAFETY_MARGIN_MS, remainingTimeMs * SAFETY_MARGIN_FRACTION));
+  const margin = Math.min(MAX_SAFETY_MARGIN_MS, remainingTimeMs * SAFETY_MARGIN_FRACTION);
+  const lastLookMs = Math.min(MAX_LAST_LOOK_MS, margin / 3);
+  const deadline = new Deadline(clock, lambdaEndsAt - margin);
   const { ResponseURL: _responseUrl, ...loggable } = event;
   log('INFO', 'request', { event: loggable, deadlineInMs: deadline.remainingMs() });
 
@@ -57,8 +64,8 @@ export async function handleRequest(
   let body: string;
   try {
     const outcome = await withDeadline(
-      handleChannelEvent(event, { service: new ChannelService(deps.client, deadline, log), log, progress }),
-      deadline, clock);
+      handleChannelEvent(event, { service: new ChannelService(deps.client, deadline, log), log, progress, lastLookMs }),
+      deadline.remainingMs() + lastLookMs, clock);
     body = renderResponse(event, { status: 'SUCCESS', physicalResourceId: outcome.physicalResourceId, data: outcome.data });
   } catch (error) {
     log('ERROR', 'request failed', { error: errorDetails(error) });
@@ -67,9 +74,13 @@ export async function handleRequest(
       physicalResourceId: failedPhysicalResourceId(event, progress),
       reason: reasonFor(error),
     });
+  } finally {
+    // Whatever still runs (only after the last-line timer below fired) stops at its next step: nothing may
+    // go on in a container that Lambda freezes and may reuse.
+    deadline.cancel();
   }
   // Keep a little of Lambda's own time: a PUT still being retried at the timeout would be lost anyway.
-  await sendResponse(event.ResponseURL, body, { clock, log, until: lambdaEndsAt - 500, put: deps.put });
+  await sendResponse(event.ResponseURL, body, { clock, log, until: lambdaEndsAt - Math.min(1_000, margin / 10), put: deps.put });
 }
 
 /**
@@ -99,13 +110,16 @@ function errorDetails(error: unknown): Record<string, unknown> {
 
 /**
  * The lifecycle checks the deadline before every wait and aborts SDK calls at it; this is the last line:
- * if anything still runs at the deadline, stop waiting for it and answer.
+ * if anything still runs `limitMs` from now, stop waiting for it and answer. Real time only: tests that
+ * inject a clock drive time through the lifecycle's own checks.
  */
-async function withDeadline<T>(work: Promise<T>, deadline: Deadline, clock: Clock): Promise<T> {
+async function withDeadline<T>(work: Promise<T>, limitMs: number, clock: Clock): Promise<T> {
+  if (clock !== systemClock) {
+    return work;
+  }
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    if (clock !== systemClock) return; // injected clocks drive time in tests; the lifecycle's own checks apply
-    timer = setTimeout(() => reject(new DeadlineExceededError('waiting for the request to finish')), deadline.remainingMs());
+    timer = setTimeout(() => reject(new DeadlineExceededError('waiting for the request to finish')), limitMs);
   });
   try {
     return await Promise.race([work, expired]);
@@ -113,5 +127,3 @@ async function withDeadline<T>(work: Promise<T>, deadline: Deadline, clock: Cloc
     clearTimeout(timer);
   }
 }
-
-export type { ChannelResult };

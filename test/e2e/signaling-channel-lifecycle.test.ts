@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnParameter, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
 import { SignalingChannel } from '../../src';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 import {
@@ -311,7 +312,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     const s = await newStage();
     const arn = expectAnswer(s, (await s.resource.create(s.versions.initial)).first, 'SUCCESS').PhysicalResourceId;
     // The first try and every retry the handler gives IAM propagation.
-    s.kvs.injectFault('UpdateSignalingChannel', 'accessDenied', 4);
+    s.kvs.injectFault('UpdateSignalingChannel', 'accessDenied', ACCESS_DENIED_RETRIES + 1);
 
     const update = await s.resource.update(s.versions.longerTtl);
     const failed = expectAnswer(s, update.first, 'FAILED');

@@ -9,8 +9,9 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CHANNEL_ARN, createEvent, invoke, REQUEST_ID, STACK_ID } from './handler-test-kit';
+import { CHANNEL_ARN, createEvent, FakeClock, invoke, REQUEST_ID, STACK_ID } from './handler-test-kit';
 import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
+import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
@@ -100,7 +101,9 @@ describe('Create', () => {
     kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
     kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...active.ChannelInfo, ChannelStatus: 'CREATING' } });
 
-    const { response, clock } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { remainingTimeMs: 60_000 });
+    const clock = new FakeClock();
+    clock.randomValue = 0; // the shortest jittered delays
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { remainingTimeMs: 60_000, clock });
 
     expect(response.Status).toBe('FAILED');
     expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
@@ -108,8 +111,9 @@ describe('Create', () => {
     expect(response.Reason).toContain('last status: CREATING');
     // It gave up before Lambda's own timeout, keeping time to answer.
     expect(clock.time - 1_700_000_000_000).toBeLessThan(60_000 - 10_000);
-    // Polls are jittered and bounded: never faster than 5 per second per channel.
-    expect(Math.min(...clock.sleeps)).toBeGreaterThanOrEqual(200);
+    // Polls are jittered and bounded: even the shortest delay keeps under the service's 5 Describe calls per
+    // second per channel.
+    expect(Math.min(...clock.sleeps)).toBeGreaterThanOrEqual(250);
   });
 
   test('retries throttling, then succeeds', async () => {
@@ -131,7 +135,7 @@ describe('Create', () => {
 
     const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
 
-    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(4);
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(ACCESS_DENIED_RETRIES + 1);
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('kinesisvideo:CreateSignalingChannel');
     expect(response.Reason).toContain('IAM may still be propagating');
@@ -157,5 +161,27 @@ describe('Create', () => {
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('boom');
     expect(response.Reason).not.toMatch(/\n\s+at /);
+  });
+
+  test('a Create whose answer never came back, though the service made the channel: FAILED with that channel\'s ARN', async () => {
+    // Every Create call times out on our side (the service applied the first one).
+    kvs.on(CreateSignalingChannelCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: REQUEST_ID } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { remainingTimeMs: 60_000 });
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+  });
+
+  test('... and does not claim a channel of that name that another request made', async () => {
+    kvs.on(CreateSignalingChannelCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: 'another-request' } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { remainingTimeMs: 60_000 });
+
+    expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
   });
 });

@@ -61,8 +61,10 @@ export class FakeClock implements Clock {
     this.sleeps.push(ms);
     this.time += ms;
   }
+  /** What `random()` answers: 0.5 by default, 0 for the shortest jittered delays. */
+  public randomValue = 0.5;
   public random(): number {
-    return 0.5;
+    return this.randomValue;
   }
 }
 
@@ -77,7 +79,7 @@ export interface Invocation {
 /** Run the handler on one event and return what it answered CloudFormation. */
 export async function invoke(
   event: CloudFormationCustomResourceEvent,
-  options: { remainingTimeMs?: number; clock?: FakeClock; put?: (url: string, body: string) => Promise<number> } = {},
+  options: { remainingTimeMs?: number; clock?: FakeClock; put?: (url: string, body: string, timeoutMs: number) => Promise<number> } = {},
 ): Promise<Invocation> {
   const clock = options.clock ?? new FakeClock();
   const bodies: string[] = [];
@@ -87,9 +89,9 @@ export async function invoke(
     client: new KinesisVideoClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     clock,
     log: (level, message, fields) => logs.push(JSON.stringify({ level, message, ...fields })),
-    put: async (url, body) => {
+    put: async (url, body, timeoutMs) => {
       puts++;
-      const status = options.put ? await options.put(url, body) : 200;
+      const status = options.put ? await options.put(url, body, timeoutMs) : 200;
       if (status === 200) bodies.push(body);
       return status;
     },

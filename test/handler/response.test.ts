@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { CHANNEL_ARN, createEvent, deleteEvent, FakeClock, invoke } from './handler-test-kit';
 import { MAX_RESPONSE_BYTES, renderResponse, sendResponse } from '../../lambda/signaling-channel-handler/cfn-response';
+import { jsonLogger } from '../../lambda/signaling-channel-handler/logger';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());
@@ -76,7 +77,42 @@ describe('the response to CloudFormation', () => {
     for (const line of logs) {
       expect(line).not.toContain(event.ResponseURL);
       expect(line).not.toContain('secret-signature');
-      expect(() => JSON.parse(line)).not.toThrow(); // structured
     }
+  });
+
+  test('the production logger writes one JSON line per entry, through the console method of its level', () => {
+    const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      jsonLogger('INFO', 'created', { channelArn: CHANNEL_ARN });
+      jsonLogger('WARN', 'retrying', { attempt: 1 });
+      jsonLogger('ERROR', 'failed');
+
+      expect(JSON.parse(info.mock.calls[0][0])).toEqual({ level: 'INFO', message: 'created', channelArn: CHANNEL_ARN });
+      expect(JSON.parse(warn.mock.calls[0][0])).toEqual({ level: 'WARN', message: 'retrying', attempt: 1 });
+      expect(JSON.parse(error.mock.calls[0][0])).toEqual({ level: 'ERROR', message: 'failed' });
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  test('each PUT attempt is bounded so that the last one ends before Lambda\'s timeout', async () => {
+    const clock = new FakeClock();
+    const until = clock.now() + 7_000;
+    const timeouts: number[] = [];
+    await sendResponse('https://example.invalid/', '{}', {
+      clock,
+      log: () => undefined,
+      until,
+      put: async (_url, _body, timeoutMs) => {
+        timeouts.push(timeoutMs);
+        clock.time += timeoutMs; // the attempt hangs for as long as it is allowed
+        throw Object.assign(new Error('response PUT timed out'), { code: 'ETIMEDOUT' });
+      },
+    });
+
+    expect(timeouts[0]).toBe(5_000);
+    expect(clock.now()).toBeLessThanOrEqual(until);
   });
 });

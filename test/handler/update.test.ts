@@ -9,6 +9,7 @@ import {
   UpdateSignalingChannelCommand,
   VersionMismatchException,
   DeleteSignalingChannelCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import { channelArn, CHANNEL_ARN, invoke, updateEvent } from './handler-test-kit';
@@ -148,7 +149,8 @@ describe('Update that replaces the channel', () => {
   test('a name change creates the new channel and answers its ARN; the old one is left for CloudFormation to delete', async () => {
     const newArn = channelArn('garage-camera-2');
     kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: newArn });
-    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'ACTIVE' } });
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: CHANNEL_ARN }).resolves(channel(60));
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: newArn }).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'ACTIVE' } });
 
     const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelName: 'garage-camera-2' }, named));
 
@@ -170,7 +172,9 @@ describe('Update that replaces the channel', () => {
 
   test('dropping an explicit name replaces the channel with a generated name', async () => {
     kvs.on(CreateSignalingChannelCommand).callsFake(input => ({ ChannelARN: channelArn(input.ChannelName) }));
-    kvs.on(DescribeSignalingChannelCommand).callsFake(input => ({ ChannelInfo: { ChannelARN: input.ChannelARN, ChannelStatus: 'ACTIVE' } }));
+    kvs.on(DescribeSignalingChannelCommand).callsFake(input => ({
+      ChannelInfo: { ChannelARN: input.ChannelARN, ChannelStatus: 'ACTIVE', ChannelType: 'SINGLE_MASTER' },
+    }));
 
     const { response } = await invoke(updateEvent(CHANNEL_ARN, { ChannelType: 'SINGLE_MASTER' }, named));
 
@@ -179,9 +183,12 @@ describe('Update that replaces the channel', () => {
   });
 
   test('a type change that keeps an explicit name is refused with a Reason that says what to do', async () => {
-    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelType: 'SINGLE_MASTER' }, { ...named, ChannelType: 'OLD_TYPE' }));
+    // The channel is of another type than the template now asks for (the type of an older template).
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...channel(60).ChannelInfo, ChannelType: 'FULL_MESH' } });
 
-    expect(kvs.calls()).toHaveLength(0);
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelType: 'SINGLE_MASTER' }, { ...named, ChannelType: 'FULL_MESH' }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(0);
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
     expect(response.Reason).toContain('the new channel cannot take that name while the old one exists');
     expect(response.Reason).toContain('Change channelName in the same deployment');
@@ -190,12 +197,61 @@ describe('Update that replaces the channel', () => {
   test('a replacement that fails after its channel exists deletes that channel: CloudFormation would never learn of it', async () => {
     const newArn = channelArn('garage-camera-2');
     kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: newArn });
-    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'DELETING' } });
-    kvs.on(DeleteSignalingChannelCommand).resolves({});
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: CHANNEL_ARN }).resolves(channel(60));
+    // The new channel stays CREATING past the time the replacement is given...
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: newArn })
+      .resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'CREATING' } });
+    // ... and the service refuses to delete it until it is ACTIVE; then it goes.
+    kvs.on(DeleteSignalingChannelCommand)
+      .rejectsOnce(new ResourceInUseException({ message: 'creating', $metadata: {} }))
+      .callsFake(() => {
+        kvs.on(DescribeSignalingChannelCommand, { ChannelARN: newArn }).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+        return {};
+      });
 
-    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelName: 'garage-camera-2' }, named));
+    const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelName: 'garage-camera-2' }, named), { remainingTimeMs: 60_000 });
 
-    expect(kvs.commandCalls(DeleteSignalingChannelCommand)[0].args[0].input.ChannelARN).toBe(newArn);
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand).map(c => c.args[0].input.ChannelARN)).toEqual([newArn, newArn]);
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+    expect(response.Reason).toContain('Timed out waiting for signaling channel');
+  });
+
+  test('rolling back a failed rename (the channel still has its generated name) changes nothing', async () => {
+    const generated = channelArn('DoorbellStack-Garage4A49DB4E-0123456789ab');
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...channel(60).ChannelInfo, ChannelARN: generated } });
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    // The update to channelName 'front-door' failed; the rollback asks for the generated name back.
+    const { response } = await invoke(updateEvent(generated, { ChannelType: 'SINGLE_MASTER' }, { ...named, ChannelName: 'front-door' }));
+
+    expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: generated });
+  });
+
+  test('a channel deleted outside the stack is created again on update, under a new ARN', async () => {
+    const newArn = channelArn('garage-camera', 1800000000000);
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: CHANNEL_ARN }).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand, { ChannelARN: newArn }).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'ACTIVE' } });
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: newArn });
+
+    const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, named));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newArn });
+    expect(clock.sleeps).toHaveLength(0); // no polling for a channel that is not there
+  });
+
+  test('an Update of a resource whose create made no channel creates it, and deletes it if that fails', async () => {
+    const newArn = channelArn('garage-camera');
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: newArn });
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ChannelARN: newArn, ChannelStatus: 'CREATING' } });
+    kvs.on(DeleteSignalingChannelCommand).callsFake(() => {
+      kvs.on(DescribeSignalingChannelCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+      return {};
+    });
+
+    const { response } = await invoke(updateEvent('no-signaling-channel:abc', named, named), { remainingTimeMs: 60_000 });
+
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand).map(c => c.args[0].input.ChannelARN)).toEqual([newArn]);
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'no-signaling-channel:abc' });
   });
 });
