@@ -54,6 +54,8 @@ export function deleteEvent(physicalResourceId: string, props: Props = {}): Clou
 export class FakeClock implements Clock {
   public time = 1_700_000_000_000;
   public readonly sleeps: number[] = [];
+  /** What `random()` answers: 0.5 by default, 0 for the shortest jittered delays. */
+  public randomValue = 0.5;
   public now(): number {
     return this.time;
   }
@@ -61,8 +63,6 @@ export class FakeClock implements Clock {
     this.sleeps.push(ms);
     this.time += ms;
   }
-  /** What `random()` answers: 0.5 by default, 0 for the shortest jittered delays. */
-  public randomValue = 0.5;
   public random(): number {
     return this.randomValue;
   }
