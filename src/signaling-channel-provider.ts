@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,8 +25,8 @@ const HANDLER_ACTIONS = [
  */
 const CHANNEL_ARN_FINDING_PREFIX =
   'Resource::arn:(<AWS::Partition>|[a-z-]+):kinesisvideo:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]+):channel\\/';
-/** `channel/<stack name>-*` (generated names) and `channel/<explicit name>/*`. */
-const CHANNEL_WILDCARD_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}(<AWS::StackName>-|[a-zA-Z0-9_.-]+\\/)\\*$/`;
+/** `channel/<stack name>.*` (generated names) and `channel/<explicit name>/*`. */
+const CHANNEL_WILDCARD_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}(<AWS::StackName>\\.|[a-zA-Z0-9_.-]+\\/)\\*$/`;
 /** `channel/*`: every channel of the account and region. */
 const ALL_CHANNELS_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}\\*$/`;
 
@@ -109,6 +109,18 @@ export class SignalingChannelProvider extends Construct {
       ],
     });
     this.policy = policy;
+    // Widening to channel/* is the right call for the policy's size, but never a silent one.
+    this.node.addValidation({
+      validate: () => {
+        if (!this.explicitNamesFitPolicy()) {
+          Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:policyWidened',
+            `${this.explicitChannelNames.size} explicit channel names do not fit IAM's policy size limit: the provider's ` +
+            'role may manage every signaling channel of this account and region (channel/*). Let more channels ' +
+            'generate their names (covered by channel/<stack name>.*) to keep it scoped.');
+        }
+        return [];
+      },
+    });
 
     // The newest Node.js runtime that aws-cdk-lib's region facts say every region has: it follows the user's
     // aws-cdk-lib, and is never deprecated.
@@ -171,16 +183,19 @@ export class SignalingChannelProvider extends Construct {
       resource: 'channel',
       resourceName,
     });
-    // Names the handler generates are `<stack name>-<logical id>-<suffix>`.
-    const arns = [channelArn(`${Aws.STACK_NAME}-*`)];
-    const explicit = [...this.explicitChannelNames].sort();
-    const budgetUsed = explicit.reduce((total, name) => total + name.length + 70, 0);
-    if (budgetUsed <= EXPLICIT_NAMES_POLICY_BUDGET) {
-      arns.push(...explicit.map(name => channelArn(`${name}/*`)));
+    // Names the handler generates are `<stack name>.<logical id>.<suffix>`; stack names hold no `.`.
+    const arns = [channelArn(`${Aws.STACK_NAME}.*`)];
+    if (this.explicitNamesFitPolicy()) {
+      arns.push(...[...this.explicitChannelNames].sort().map(name => channelArn(`${name}/*`)));
     } else {
       arns.push(channelArn('*'));
     }
     return arns;
+  }
+
+  private explicitNamesFitPolicy(): boolean {
+    const budgetUsed = [...this.explicitChannelNames].reduce((total, name) => total + name.length + 70, 0);
+    return budgetUsed <= EXPLICIT_NAMES_POLICY_BUDGET;
   }
 }
 

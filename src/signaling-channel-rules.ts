@@ -8,6 +8,8 @@ import { OWNERSHIP_TAG_KEY } from './handler-contract';
 
 export const CHANNEL_NAME_MAX_LENGTH = 256;
 export const CHANNEL_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,256}$/;
+/** `arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>`; group 1 is the name. */
+export const CHANNEL_ARN_PATTERN = /^arn:[\w-]+:kinesisvideo:[\w-]+:\d{12}:channel\/([a-zA-Z0-9_.-]{1,256})\/\d+$/;
 export const MESSAGE_TTL_MIN_SECONDS = 5;
 export const MESSAGE_TTL_MAX_SECONDS = 120;
 export const MESSAGE_TTL_DEFAULT_SECONDS = 60;

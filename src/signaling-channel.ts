@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { ChannelAttribute, ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from './handler-contract';
 import { SignalingChannelProvider } from './signaling-channel-provider';
 import {
+  CHANNEL_ARN_PATTERN,
   channelNameProblem,
   channelTypeProblem,
   describeString,
@@ -297,15 +298,15 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         ? [channelArn]
         : [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${this.channelName}/*` })];
 
-      public get channelArn(): string {
-        if (channelArn === undefined) {
+      // A token, so that reading the property (or signalingChannelRef) works in every jsii language; using
+      // it in the template fails at synth, saying why.
+      public readonly channelArn = channelArn ?? Lazy.string({
+        produce: () => {
           throw new Error(
             `${this.node.path}: a signaling channel imported by name has no ARN (a channel ARN ends with its ` +
-            'creation time); import it with fromSignalingChannelArn or fromSignalingChannelAttributes',
-          );
-        }
-        return channelArn;
-      }
+            'creation time); import it with fromSignalingChannelArn or fromSignalingChannelAttributes');
+        },
+      });
     }
 
     return new Import(scope, id, {
@@ -356,7 +357,8 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     resource.node.addDependency(provider.policy);
 
     this.channelArn = resource.getAttString(ChannelAttribute.CHANNEL_ARN);
-    this.channelName = resource.getAttString(ChannelAttribute.CHANNEL_NAME);
+    // The name you chose, where a stack in another environment refers to it; the attribute otherwise.
+    this.channelName = this.getResourceNameAttribute(resource.getAttString(ChannelAttribute.CHANNEL_NAME));
     this.grantResourceArns = [this.channelArn];
   }
 
@@ -402,8 +404,6 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     return problems;
   }
 }
-
-const CHANNEL_ARN_PATTERN = /^arn:[\w-]+:kinesisvideo:[\w-]+:\d{12}:channel\/[a-zA-Z0-9_.-]{1,256}\/\d+$/;
 
 function channelNameFromArn(channelArn: string): string {
   // arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>

@@ -128,7 +128,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     const suppressed = (finding: string) =>
       `CdkNagSuppression[Resource::${arnPrefix}${finding}]: AwsSolutions-IAM5 was triggered but suppressed.`;
     expect(suppressedFindings(stack)).toEqual([
-      suppressed('<AWS::StackName>-*'),
+      suppressed('<AWS::StackName>.*'),
       suppressed('garage-camera/*'),
       suppressed('porch.camera_2/*'),
     ].sort());
@@ -142,11 +142,14 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
     Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
 
-    expect(unsuppressedFindings(stack)).toEqual(OPEN_FINDINGS);
+    // The library's own warning that the role was widened, and nothing from cdk-nag.
+    expect(unsuppressedFindings(stack)).toEqual([
+      "40 explicit channel names do not fit IAM's policy size limit KinesisVideoSignalingChannelProvider",
+    ]);
     const arnPrefix = 'arn:<AWS::Partition>:kinesisvideo:us-east-1:111111111111:channel/';
     expect(suppressedFindings(stack)).toEqual([
       `CdkNagSuppression[Resource::${arnPrefix}*]: AwsSolutions-IAM5 was triggered but suppressed.`,
-      `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>-*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>.*]: AwsSolutions-IAM5 was triggered but suppressed.`,
     ].sort());
   });
 
@@ -221,7 +224,7 @@ describe('the provider role is least privilege', () => {
     const channelArn = (name: string) =>
       `arn:${refs['AWS::Partition']}:kinesisvideo:${refs['AWS::Region']}:${refs['AWS::AccountId']}:channel/${name}`;
     expect(statement('ManageSignalingChannels').Resource).toEqual([
-      channelArn(`${LONGEST_STACK_NAME}-*`),
+      channelArn(`${LONGEST_STACK_NAME}.*`),
       channelArn('garage-camera/*'),
       channelArn('porch.camera_2/*'),
     ]);
@@ -297,7 +300,7 @@ describe('the provider policy fits IAM\'s inline policy limit', () => {
     expect(iamPolicyLength(document, values)).toBeLessThan(IAM_ROLE_INLINE_POLICY_LIMIT);
     // Too many to list: they collapse into the account's and region's channels.
     const channels = resolveIntrinsics(document.Statement[0], values) as { Resource: string[] };
-    expect(channels.Resource.map(arn => arn.split(':channel/')[1])).toEqual([`${LONGEST_STACK_NAME}-*`, '*']);
+    expect(channels.Resource.map(arn => arn.split(':channel/')[1])).toEqual([`${LONGEST_STACK_NAME}.*`, '*']);
   });
 
   test('with the most explicit 256-character names that are still listed one by one', () => {

@@ -1,5 +1,5 @@
 import { App, CfnResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SignalingChannel, SignalingChannelType } from '../src';
 
@@ -145,7 +145,7 @@ describe('SignalingChannel', () => {
               'kinesisvideo:UntagResource',
             ],
             Resource: [
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/', { Ref: 'AWS::StackName' }, '-*']] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/', { Ref: 'AWS::StackName' }, '.*']] },
               { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/garage-camera/*']] },
             ],
           },
@@ -178,5 +178,8 @@ describe('SignalingChannel', () => {
     const resources = stack.resolve(policy.Properties.PolicyDocument.Statement[0].Resource);
     expect(resources).toHaveLength(2);
     expect(JSON.stringify(resources[1])).toContain(':channel/*');
+    // ...and says so.
+    Annotations.fromStack(stack).hasWarning('/TestStack/KinesisVideoSignalingChannelProvider',
+      Match.stringLikeRegexp("400 explicit channel names do not fit IAM's policy size limit"));
   });
 });

@@ -6,7 +6,7 @@ import { ChannelService, errorName, ServiceCallError } from './channel-service';
 import { DeadlineExceededError } from './clock';
 import { Logger } from './logger';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
-import { CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
+import { CHANNEL_ARN_PATTERN, CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
 
 /** What the handler answers CloudFormation on success. */
 export interface ChannelResult {
@@ -30,16 +30,15 @@ export class ChannelRequestError extends Error {
   }
 }
 
-const CHANNEL_ARN = /^arn:[\w-]+:kinesisvideo:[\w-]+:\d{12}:channel\/([a-zA-Z0-9_.-]{1,256})\/\d+$/;
-
 /** The channel name inside a channel ARN, or undefined for anything that is not a channel ARN. */
 export function channelNameOf(physicalResourceId: string | undefined): string | undefined {
-  return CHANNEL_ARN.exec(physicalResourceId ?? '')?.[1];
+  return CHANNEL_ARN_PATTERN.exec(physicalResourceId ?? '')?.[1];
 }
 
 /**
- * A name for a channel the user did not name: `<stack name>-<logical id>-<hash of the request>`.
- * The stack-name prefix lets the provider's role be scoped to the stack's channels. The hash makes a
+ * A name for a channel the user did not name: `<stack name>.<logical id>.<hash of the request>`.
+ * The stack-name prefix lets the provider's role be scoped to the stack's channels; stack names hold no
+ * '.', so `Prod.` never matches the channels of a stack named `Prod-Eu`. The hash makes a
  * replacement's name differ from the old channel's, and a Create delivered twice produce the same name.
  */
 export function generateChannelName(stackId: string, logicalResourceId: string, requestId: string): string {
@@ -48,7 +47,7 @@ export function generateChannelName(stackId: string, logicalResourceId: string, 
   const suffix = createHash('sha256').update(requestId).digest('hex').slice(0, 12);
   const room = CHANNEL_NAME_MAX_LENGTH - stackName.length - suffix.length - 2;
   const logicalPart = logicalResourceId.replace(/[^a-zA-Z0-9_.-]/g, '').slice(0, Math.max(1, room));
-  return `${stackName}-${logicalPart}-${suffix}`;
+  return `${stackName}.${logicalPart}.${suffix}`;
 }
 
 export interface LifecycleContext {

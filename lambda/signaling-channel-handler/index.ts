@@ -27,7 +27,7 @@ export interface HandlerDependencies {
   readonly client: KinesisVideoClient;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly put?: (url: string, body: string) => Promise<number>;
+  readonly put?: (url: string, body: string, timeoutMs: number) => Promise<number>;
 }
 
 let defaultClient: KinesisVideoClient | undefined;

@@ -37,7 +37,7 @@ const TRANSITION_MS = 150;
 /** The function's timeout in most scenarios; the handler keeps a quarter of it to answer. */
 const LAMBDA_TIMEOUT_MS = 10_000;
 const CHANNEL_ARN = /^arn:aws:kinesisvideo:us-east-1:123456789012:channel\/([a-zA-Z0-9_.-]+)\/\d+$/;
-const GENERATED_NAME = /^DoorbellStack-Doorbell[0-9A-F]{8}-[0-9a-f]{12}$/;
+const GENERATED_NAME = /^DoorbellStack\.Doorbell[0-9A-F]{8}\.[0-9a-f]{12}$/;
 
 type Properties = Record<string, unknown>;
 

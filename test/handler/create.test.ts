@@ -52,7 +52,7 @@ describe('Create', () => {
 
     const input = kvs.commandCalls(CreateSignalingChannelCommand)[0].args[0].input;
     expect(input.ChannelName).toBe(generateChannelName(STACK_ID, 'Garage4A49DB4E', REQUEST_ID));
-    expect(input.ChannelName).toMatch(/^DoorbellStack-Garage4A49DB4E-[0-9a-f]{12}$/);
+    expect(input.ChannelName).toMatch(/^DoorbellStack\.Garage4A49DB4E\.[0-9a-f]{12}$/);
     expect(input.SingleMasterConfiguration).toEqual({ MessageTtlSeconds: 60 });
     expect(response.Data?.ChannelName).toBe(input.ChannelName);
   });

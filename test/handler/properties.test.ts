@@ -36,7 +36,7 @@ describe('ResourceProperties as CloudFormation delivers them', () => {
         const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/${stackName}/guid`;
         const name = generateChannelName(stackId, logicalId, requestId);
         expect(name).toMatch(CHANNEL_NAME_PATTERN);
-        expect(name.startsWith(`${stackName}-`)).toBe(true);
+        expect(name.startsWith(`${stackName}.`)).toBe(true);
         expect(generateChannelName(stackId, logicalId, requestId)).toBe(name);
       }));
   });

@@ -160,14 +160,14 @@ describe('Update that replaces the channel', () => {
   });
 
   test('a generated name stays stable across in-place updates', async () => {
-    const generated = channelArn('DoorbellStack-Doorbell988F5652-0123456789ab');
+    const generated = channelArn('DoorbellStack.Doorbell988F5652.0123456789ab');
     kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...channel(30).ChannelInfo, ChannelARN: generated } });
     kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
 
     const { response } = await invoke(updateEvent(generated, { MessageTtlSeconds: '30' }, { MessageTtlSeconds: '60' }));
 
     expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(0);
-    expect(response).toMatchObject({ PhysicalResourceId: generated, Data: { ChannelName: 'DoorbellStack-Doorbell988F5652-0123456789ab' } });
+    expect(response).toMatchObject({ PhysicalResourceId: generated, Data: { ChannelName: 'DoorbellStack.Doorbell988F5652.0123456789ab' } });
   });
 
   test('dropping an explicit name replaces the channel with a generated name', async () => {
@@ -179,7 +179,7 @@ describe('Update that replaces the channel', () => {
     const { response } = await invoke(updateEvent(CHANNEL_ARN, { ChannelType: 'SINGLE_MASTER' }, named));
 
     expect(response.Status).toBe('SUCCESS');
-    expect(response.Data?.ChannelName).toMatch(/^DoorbellStack-Garage4A49DB4E-[0-9a-f]{12}$/);
+    expect(response.Data?.ChannelName).toMatch(/^DoorbellStack\.Garage4A49DB4E\.[0-9a-f]{12}$/);
   });
 
   test('a type change that keeps an explicit name is refused with a Reason that says what to do', async () => {
@@ -217,7 +217,7 @@ describe('Update that replaces the channel', () => {
   });
 
   test('rolling back a failed rename (the channel still has its generated name) changes nothing', async () => {
-    const generated = channelArn('DoorbellStack-Garage4A49DB4E-0123456789ab');
+    const generated = channelArn('DoorbellStack.Garage4A49DB4E.0123456789ab');
     kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...channel(60).ChannelInfo, ChannelARN: generated } });
     kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
 
