@@ -63,9 +63,6 @@ export class SignalingChannelProvider extends Construct {
    */
   public readonly serviceTimeout = Duration.minutes(10);
 
-  /** The policy the custom resources depend on, so IAM is in place before the first call. */
-  public readonly policy: CfnResource;
-
   private readonly explicitChannelNames = new Set<string>();
 
   private constructor(scope: Construct, id: string) {
@@ -108,7 +105,6 @@ export class SignalingChannelProvider extends Construct {
         },
       ],
     });
-    this.policy = policy;
     // Widening to channel/* is the right call for the policy's size, but never a silent one.
     this.node.addValidation({
       validate: () => {
@@ -138,6 +134,10 @@ export class SignalingChannelProvider extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
     });
     this.serviceToken = handler.functionArn;
+    // Every channel refers to the function (its ServiceToken), so making the function wait for the policy
+    // makes every channel wait for it too: IAM is in place before the first call, with one DependsOn in the
+    // template instead of one per channel.
+    handler.node.addDependency(policy);
 
     // cdk-nag's AwsSolutions-L1 wants the newest runtime in `Runtime.ALL`, which can list a runtime before
     // the region facts do (aws-cdk-lib 2.245 lists nodejs24.x, its facts say nodejs22.x): suppress it only

@@ -342,6 +342,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
       provider.allowChannelName(props.channelName);
     }
 
+    // ServiceToken refers to the provider's function, which waits for its IAM policy.
     const resource = new CustomResource(this, 'Resource', {
       resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
       serviceToken: provider.serviceToken,
@@ -354,7 +355,6 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         [ChannelProperty.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }, { omitEmptyArray: true }),
       },
     });
-    resource.node.addDependency(provider.policy);
 
     this.channelArn = resource.getAttString(ChannelAttribute.CHANNEL_ARN);
     // The name you chose, where a stack in another environment refers to it; the attribute otherwise.

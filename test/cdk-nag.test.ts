@@ -158,7 +158,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     const stack = new Stack(app, 'WidenedStack', { env: { account: '111111111111', region: 'us-east-1' } });
     new SignalingChannel(stack, 'Channel', { channelName: 'kept-narrow' });
     // What a careless change to the provider would do: a wildcard action and a wildcard resource.
-    const policy = SignalingChannelProvider.of(stack).policy as iam.CfnPolicy;
+    const policy = SignalingChannelProvider.of(stack).node.findChild('Policy') as iam.CfnPolicy;
     policy.policyDocument = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({
@@ -314,7 +314,7 @@ describe('the provider policy fits IAM\'s inline policy limit', () => {
         new SignalingChannel(stack, `Channel${index}`, { channelName: longName(index) });
       }
       const values = longestDeployTimeValues(stack);
-      const document = stack.resolve((SignalingChannelProvider.of(stack).policy as iam.CfnPolicy).policyDocument);
+      const document = stack.resolve((SignalingChannelProvider.of(stack).node.findChild('Policy') as iam.CfnPolicy).policyDocument);
       const channels = resolveIntrinsics(document.Statement[0], values) as { Resource: string[] };
       if (channels.Resource.some(arn => arn.endsWith(':channel/*'))) break;
       expect(channels.Resource).toHaveLength(count + 1);

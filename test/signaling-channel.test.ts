@@ -158,9 +158,12 @@ describe('SignalingChannel', () => {
         ],
       },
     });
+    // Each channel waits for the policy: through its ServiceToken, it waits for the function, which waits for it.
     const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
+    const [functionId, fn] = Object.entries(template.findResources('AWS::Lambda::Function'))[0];
+    expect(fn.DependsOn).toContain(policyId);
     for (const channel of Object.values(template.findResources(CHANNEL))) {
-      expect(channel.DependsOn).toContain(policyId);
+      expect(channel.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
     }
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] },
