@@ -1,0 +1,71 @@
+/**
+ * The three ways a stack can declare N signaling channels, with the same properties each time:
+ * an explicit name, SINGLE_MASTER, a 30-second message TTL and one tag.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
+import { SignalingChannel } from '../src';
+import { AwsCustomResourceChannel } from './aws-custom-resource-channel';
+
+export type WayId = 'library' | 'native' | 'awsCustomResource';
+
+export interface Way {
+  readonly id: WayId;
+  /** How the report names it. */
+  readonly label: string;
+  /** Add channels number 1..n to the stack. */
+  addChannels(stack: Stack, n: number): void;
+}
+
+const MESSAGE_TTL_SECONDS = 30;
+const TAGS = { app: 'bench' };
+
+function channelName(i: number): string {
+  return `bench-channel-${i}`;
+}
+
+export const LIBRARY: Way = {
+  id: 'library',
+  label: 'this library (SignalingChannel)',
+  addChannels(stack, n) {
+    for (let i = 1; i <= n; i++) {
+      new SignalingChannel(stack, `Channel${i}`, {
+        channelName: channelName(i),
+        messageTtl: Duration.seconds(MESSAGE_TTL_SECONDS),
+        tags: TAGS,
+      });
+    }
+  },
+};
+
+export const NATIVE: Way = {
+  id: 'native',
+  label: 'native L1 (CfnSignalingChannel)',
+  addChannels(stack, n) {
+    for (let i = 1; i <= n; i++) {
+      new CfnSignalingChannel(stack, `Channel${i}`, {
+        name: channelName(i),
+        type: 'SINGLE_MASTER',
+        messageTtlSeconds: MESSAGE_TTL_SECONDS,
+        tags: Object.entries(TAGS).map(([key, value]) => ({ key, value })),
+      });
+    }
+  },
+};
+
+export const AWS_CUSTOM_RESOURCE: Way = {
+  id: 'awsCustomResource',
+  label: 'AwsCustomResource equivalent',
+  addChannels(stack, n) {
+    for (let i = 1; i <= n; i++) {
+      new AwsCustomResourceChannel(stack, `Channel${i}`, {
+        channelName: channelName(i),
+        messageTtlSeconds: MESSAGE_TTL_SECONDS,
+        tags: TAGS,
+      });
+    }
+  },
+};
+
+/** The native resource first: it is what every ratio is taken against. */
+export const WAYS: readonly Way[] = [NATIVE, LIBRARY, AWS_CUSTOM_RESOURCE];
