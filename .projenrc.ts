@@ -120,6 +120,9 @@ project.bundler.addBundle(HANDLER_ENTRYPOINT, {
   externals: [],
   minify: true,
   keepNames: true,
+  // The SDK's ES modules first: esbuild can then drop what the handler never calls (about 109 KB gzipped
+  // instead of 151 KB from the CommonJS builds).
+  mainFields: ['module', 'main'],
   esbuildArgs: { '--legal-comments': 'none' },
   watchTask: false,
 });

@@ -78,16 +78,16 @@ export class SignalingChannelProvider extends Construct {
       description: 'Manages the Kinesis Video signaling channels of this stack',
     });
 
-    const policy = new iam.CfnPolicy(this, 'Policy', {
+    // The role's own inline policy rather than a separate AWS::IAM::Policy: one resource fewer in every stack
+    // (a stack holds 500), and the function, which needs the role, cannot be created before its permissions,
+    // so neither can any channel (each refers to the function). Uncached: rendered from the channel names
+    // known when the template is written, whatever resolved it before.
+    const cfnRole = role.node.defaultChild as iam.CfnRole;
+    cfnRole.policies = [{
       policyName: 'KinesisVideoSignalingChannels',
-      roles: [role.roleName],
-      // Uncached: rendered from the names known when the template is written, whatever resolved it before.
       policyDocument: Lazy.uncachedAny({ produce: () => this.renderPolicyDocument(logGroup) }),
-    });
-    // cdk-nag's AwsSolutions-IAM5 flags every wildcard in a resource ARN. Each suppression below names, with
-    // `applies_to`, the only wildcards this policy can hold, so any other wildcard (an action, another
-    // resource) is still reported.
-    policy.addMetadata('cdk_nag', {
+    }];
+    cfnRole.addMetadata('cdk_nag', {
       rules_to_suppress: [
         {
           id: 'AwsSolutions-IAM5',
@@ -134,10 +134,6 @@ export class SignalingChannelProvider extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
     });
     this.serviceToken = handler.functionArn;
-    // Every channel refers to the function (its ServiceToken), so making the function wait for the policy
-    // makes every channel wait for it too: IAM is in place before the first call, with one DependsOn in the
-    // template instead of one per channel.
-    handler.node.addDependency(policy);
 
     // cdk-nag's AwsSolutions-L1 wants the newest runtime in `Runtime.ALL`, which can list a runtime before
     // the region facts do (aws-cdk-lib 2.245 lists nodejs24.x, its facts say nodejs22.x): suppress it only

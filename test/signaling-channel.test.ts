@@ -86,7 +86,7 @@ describe('SignalingChannel', () => {
     template.resourceCountIs(CHANNEL, 25);
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
-    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.resourceCountIs('AWS::IAM::Policy', 0); // the role's inline policy
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
   });
 
@@ -129,39 +129,43 @@ describe('SignalingChannel', () => {
 
     const template = Template.fromStack(stack);
     const logGroupArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('LogGroup'), 'Arn'] };
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [
-          {
-            Sid: 'ManageSignalingChannels',
-            Effect: 'Allow',
-            Action: [
-              'kinesisvideo:CreateSignalingChannel',
-              'kinesisvideo:DescribeSignalingChannel',
-              'kinesisvideo:UpdateSignalingChannel',
-              'kinesisvideo:DeleteSignalingChannel',
-              'kinesisvideo:ListTagsForResource',
-              'kinesisvideo:TagResource',
-              'kinesisvideo:UntagResource',
-            ],
-            Resource: [
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/', { Ref: 'AWS::StackName' }, '.*']] },
-              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/garage-camera/*']] },
-            ],
-          },
-          {
-            Sid: 'WriteHandlerLogs',
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: logGroupArn,
-          },
-        ],
-      },
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{
+        PolicyName: 'KinesisVideoSignalingChannels',
+        PolicyDocument: {
+          Statement: [
+            {
+              Sid: 'ManageSignalingChannels',
+              Effect: 'Allow',
+              Action: [
+                'kinesisvideo:CreateSignalingChannel',
+                'kinesisvideo:DescribeSignalingChannel',
+                'kinesisvideo:UpdateSignalingChannel',
+                'kinesisvideo:DeleteSignalingChannel',
+                'kinesisvideo:ListTagsForResource',
+                'kinesisvideo:TagResource',
+                'kinesisvideo:UntagResource',
+              ],
+              Resource: [
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/', { Ref: 'AWS::StackName' }, '.*']] },
+                { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/garage-camera/*']] },
+              ],
+            },
+            {
+              Sid: 'WriteHandlerLogs',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: logGroupArn,
+            },
+          ],
+        },
+      }],
     });
-    // Each channel waits for the policy: through its ServiceToken, it waits for the function, which waits for it.
-    const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
+    // Each channel waits for the policy: through its ServiceToken, it waits for the function, which waits for
+    // the role that holds the policy.
+    const roleId = Object.keys(template.findResources('AWS::IAM::Role'))[0];
     const [functionId, fn] = Object.entries(template.findResources('AWS::Lambda::Function'))[0];
-    expect(fn.DependsOn).toContain(policyId);
+    expect(fn.DependsOn).toContain(roleId);
     for (const channel of Object.values(template.findResources(CHANNEL))) {
       expect(channel.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
     }
@@ -177,8 +181,8 @@ describe('SignalingChannel', () => {
       new SignalingChannel(stack, `Channel${i}`, { channelName: `camera-${i}-${'x'.repeat(200)}` });
     }
 
-    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0];
-    const resources = stack.resolve(policy.Properties.PolicyDocument.Statement[0].Resource);
+    const role = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
+    const resources = stack.resolve(role.Properties.Policies[0].PolicyDocument.Statement[0].Resource);
     expect(resources).toHaveLength(2);
     expect(JSON.stringify(resources[1])).toContain(':channel/*');
     // ...and says so.
