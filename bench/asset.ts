@@ -49,6 +49,7 @@ async function bundleOrigins(): Promise<{ origins: Array<{ origin: string; bytes
     target: 'node20',
     minify: true,
     keepNames: true,
+    mainFields: ['module', 'main'],
     legalComments: 'none',
     metafile: true,
     write: false,
