@@ -237,6 +237,7 @@ export interface SignalingChannelProps {
 
   /**
    * What happens to the channel when it is removed from the stack, replaced, or the stack is deleted.
+   * `SNAPSHOT` is refused: a channel has no snapshot.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -329,7 +330,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
 
     const channelType = props.channelType ?? SignalingChannelType.SINGLE_MASTER;
     const messageTtlSeconds = props.messageTtl?.toSeconds({ integral: false });
-    this.validateProps(props.channelName, channelType, messageTtlSeconds, props.tags);
+    this.validateProps(props.channelName, channelType, messageTtlSeconds, props.tags, props.removalPolicy);
 
     this.tags = new TagManager(TagType.KEY_VALUE, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, {
       tagPropertyName: ChannelProperty.TAGS,
@@ -367,8 +368,12 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     channelType: string,
     messageTtlSeconds: number | undefined,
     tags: { [key: string]: string } | undefined,
+    removalPolicy: RemovalPolicy | undefined,
   ): void {
     const problems: string[] = [];
+    if (removalPolicy === RemovalPolicy.SNAPSHOT) {
+      problems.push('removalPolicy SNAPSHOT is not supported: a signaling channel has no snapshot (use DESTROY or RETAIN)');
+    }
     if (channelName !== undefined && !Token.isUnresolved(channelName)) {
       const problem = channelNameProblem(channelName);
       if (problem) problems.push(`channelName ${problem}`);

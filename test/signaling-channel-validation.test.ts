@@ -1,4 +1,4 @@
-import { App, Duration, Lazy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { App, Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { SignalingChannel, SignalingChannelType } from '../src';
 
@@ -88,6 +88,11 @@ describe('validation at synth time', () => {
     Tags.of(stack).add('cost#center', 'v');
 
     expect(() => App.of(stack)!.synth()).toThrow(/tag key 'cost#center' must be 1-128 letters/);
+  });
+
+  test('RemovalPolicy.SNAPSHOT is refused: a channel has no snapshot', () => {
+    expect(() => new SignalingChannel(newStack(), 'Channel', { removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/TestStack\/Channel: invalid signaling channel properties:\n {2}removalPolicy SNAPSHOT is not supported/);
   });
 
   test('checks are skipped for unresolved tokens', () => {
