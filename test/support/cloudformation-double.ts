@@ -170,8 +170,12 @@ export class CloudFormationDouble {
   }
 
   /** The response CloudFormation takes for an event: the first valid, accepted one. */
-  public acceptedResponse(event: CustomResourceEvent): CustomResourceResponse | undefined {
-    const accepted = this.responsesTo(event.RequestId)
+  /**
+   * The first valid response accepted for the event's request, among those that arrived after the first
+   * `skip` (so that a delivery of the same event again is judged by its own answer, not the earlier one).
+   */
+  public acceptedResponse(event: CustomResourceEvent, skip = 0): CustomResourceResponse | undefined {
+    const accepted = this.responsesTo(event.RequestId).slice(skip)
       .find(r => r.problems.length === 0 && r.answeredStatus === 200 && r.requestType === event.RequestType);
     return accepted?.body as CustomResourceResponse | undefined;
   }
@@ -392,8 +396,9 @@ export class CustomResourceUnderTest<R> {
 
   /** Deliver an event (possibly again: Lambda retries asynchronous invocations) and collect the answer. */
   public async send(event: CustomResourceEvent): Promise<Exchange<R>> {
+    const earlier = this.cfn.responsesTo(event.RequestId).length;
     const invocation = await this.invoke(event);
-    const exchange: Exchange<R> = { event, invocation, response: this.cfn.acceptedResponse(event) };
+    const exchange: Exchange<R> = { event, invocation, response: this.cfn.acceptedResponse(event, earlier) };
     this.history.push(exchange);
     return exchange;
   }
