@@ -2,10 +2,11 @@
  * The handler asset: what `npx projen bundle` writes and every stack using the library uploads. Its size,
  * raw and gzipped, and which packages the bytes come from.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import * as esbuild from 'esbuild';
 
 const ROOT = path.join(__dirname, '..');
 export const ASSET_DIR = path.join(ROOT, 'assets', 'lambda', 'signaling-channel-handler', 'index');
@@ -36,37 +37,36 @@ export async function measureAssetSize(): Promise<AssetSize> {
 }
 
 /**
- * Bundle the handler again in memory with the options of `.projenrc.ts`'s bundle (see the
- * `bundle:lambda/signaling-channel-handler/index` task) and a metafile, and add up its bytes by package.
+ * Bundle the handler again with the very command of the `bundle:lambda/signaling-channel-handler/index`
+ * task (read from .projen/tasks.json, so no option is copied here), into a temporary file and with a
+ * metafile, and add up its bytes by package.
  */
 async function bundleOrigins(): Promise<{ origins: Array<{ origin: string; bytes: number }>; output: Buffer }> {
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['lambda/signaling-channel-handler/index.ts'],
-    outfile: 'assets/lambda/signaling-channel-handler/index/index.js',
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    mainFields: ['module', 'main'],
-    legalComments: 'none',
-    metafile: true,
-    write: false,
-  });
-  const [outputFile] = result.outputFiles;
-  const [meta] = Object.values(result.metafile.outputs);
-  const byOrigin = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
-    const origin = originOf(input);
-    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + bytesInOutput);
+  const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const [command, ...args]: string[] = tasks['bundle:lambda/signaling-channel-handler/index'].steps[0].execArgs;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-asset-'));
+  const outfile = path.join(scratch, 'index.js');
+  const metafile = path.join(scratch, 'meta.json');
+  try {
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', command),
+      [...args.map(arg => arg.startsWith('--outfile=') ? `--outfile=${outfile}` : arg), `--metafile=${metafile}`, '--log-level=error'],
+      { cwd: ROOT });
+    const output = fs.readFileSync(outfile);
+    const meta = Object.values(JSON.parse(fs.readFileSync(metafile, 'utf8')).outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }> }>)[0];
+    const byOrigin = new Map<string, number>();
+    for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) {
+      const origin = originOf(input);
+      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + bytesInOutput);
+    }
+    const inputsBytes = [...byOrigin.values()].reduce((a, b) => a + b, 0);
+    byOrigin.set('esbuild runtime and module wrappers', output.length - inputsBytes);
+    return {
+      origins: [...byOrigin].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes),
+      output,
+    };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
-  const inputsBytes = [...byOrigin.values()].reduce((a, b) => a + b, 0);
-  byOrigin.set('esbuild runtime and module wrappers', outputFile.contents.length - inputsBytes);
-  return {
-    origins: [...byOrigin].map(([origin, bytes]) => ({ origin, bytes })).sort((a, b) => b.bytes - a.bytes),
-    output: Buffer.from(outputFile.contents),
-  };
 }
 
 /** `@aws-sdk/*`, `@smithy/*` and other packages by scope or name; the project's own code as its folder. */

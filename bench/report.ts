@@ -156,7 +156,7 @@ function assetSection(results: BenchResults): string[] {
     `| gzip (level 6) | ${num(asset.gzipBytes)} |`,
     ...asset.origins.map(origin => `| raw, from ${origin.origin} | ${num(origin.bytes)} |`),
     '',
-    'Bytes by origin: esbuild\'s metafile of the same bundle rebuilt in memory with the options of `.projenrc.ts` ' +
+    'Bytes by origin: esbuild\'s metafile of the same bundle rebuilt with the bundle task\'s own command (from .projen/tasks.json) ' +
     `(${asset.originsMatchAsset ? 'byte for byte the asset on disk' : 'NOT identical to the asset on disk: bundle again'}).`,
     '',
   ];

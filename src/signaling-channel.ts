@@ -415,5 +415,5 @@ function channelNameFromArn(channelArn: string): string {
   if (Token.isUnresolved(channelArn)) {
     return Fn.select(1, Fn.split('/', channelArn));
   }
-  return channelArn.split('/')[1];
+  return CHANNEL_ARN_PATTERN.exec(channelArn)![1]; // validated by the caller
 }

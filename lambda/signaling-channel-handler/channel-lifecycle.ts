@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type { ChannelInfo } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DesiredChannel, parseChannelProperties } from './channel-properties';
-import { ChannelService, errorName, ServiceCallError } from './channel-service';
+import { ChannelService, serviceErrorName } from './channel-service';
 import { DeadlineExceededError } from './clock';
 import { Logger } from './logger';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
@@ -104,7 +104,7 @@ async function createAndWait(name: string, requestId: string, desired: DesiredCh
       arn = await service.create({ name, type: desired.channelType, messageTtlSeconds: desired.messageTtlSeconds, tags });
       log('INFO', 'created signaling channel', { channelArn: arn });
     } catch (error) {
-      if (errorName((error as ServiceCallError).cause) !== 'ResourceInUseException') {
+      if (serviceErrorName(error) !== 'ResourceInUseException') {
         throw error;
       }
       // The name is taken: by this very request (Lambda delivered it twice), by a channel still being
@@ -236,7 +236,7 @@ async function updateMessageTtl(arn: string, messageTtlSeconds: number, active: 
       await service.waitForActive(arn);
       return;
     } catch (error) {
-      const name = errorName((error as ServiceCallError).cause);
+      const name = serviceErrorName(error);
       if (name !== 'VersionMismatchException' && name !== 'ResourceInUseException') {
         throw error;
       }
@@ -284,7 +284,7 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
       log('INFO', 'deleting signaling channel', { channelArn: arn });
       break;
     } catch (error) {
-      const name = errorName((error as ServiceCallError).cause);
+      const name = serviceErrorName(error);
       if (name === 'ResourceNotFoundException') {
         log('INFO', 'channel already gone', { channelArn: arn });
         return { physicalResourceId };

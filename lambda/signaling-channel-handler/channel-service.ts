@@ -38,6 +38,11 @@ export function errorName(error: unknown): string {
   return (error as { name?: string } | undefined)?.name ?? 'Error';
 }
 
+/** The service's error name behind a ServiceCallError (`ResourceInUseException`...), else the error's own. */
+export function serviceErrorName(error: unknown): string {
+  return errorName(error instanceof ServiceCallError ? error.cause : error);
+}
+
 function isTransient(error: unknown): boolean {
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (ALWAYS_RETRIED.has(e?.name ?? '')) return true;
@@ -123,7 +128,7 @@ export class ChannelService {
         { abortSignal: signal }));
       return output.ChannelInfo;
     } catch (error) {
-      if (errorName((error as ServiceCallError).cause ?? error) === 'ResourceNotFoundException') {
+      if (serviceErrorName(error) === 'ResourceNotFoundException') {
         return undefined;
       }
       throw error;
