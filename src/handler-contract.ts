@@ -16,6 +16,7 @@ export const SIGNALING_CHANNEL_RESOURCE_TYPE = 'Custom::KinesisVideoSignalingCha
 export const ChannelProperty = {
   /** Present only when the user chose a name; absent means "generate one at deploy time". */
   CHANNEL_NAME: 'ChannelName',
+  /** Absent means SINGLE_MASTER, the only type the service supports (written only for another type). */
   CHANNEL_TYPE: 'ChannelType',
   /** Absent means the service's default (60 seconds). */
   MESSAGE_TTL_SECONDS: 'MessageTtlSeconds',
@@ -42,3 +43,12 @@ export const OWNERSHIP_TAG_KEY = 'cdk-kvs-signaling-channel:creation-request';
  * Delete that CloudFormation sends next recognises it and deletes nothing.
  */
 export const NO_CHANNEL_ID_PREFIX = 'no-signaling-channel:';
+
+/** Environment variables the construct sets on the provider's function. */
+export const ProviderEnvironment = {
+  /**
+   * The stack's channels, as `renderSlotTable` (channel-slots.ts) writes them: the handler spaces the
+   * stack's requests by it. Set on the function, not on the channels, so adding a channel updates no other.
+   */
+  CHANNEL_SLOTS: 'CHANNEL_SLOTS',
+} as const;

@@ -4,6 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { renderSlotTable } from './channel-slots';
+import { ProviderEnvironment } from './handler-contract';
 
 /** Where projen's bundler writes the handler (see `.projenrc.ts`); shipped in the npm package. */
 const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'signaling-channel-handler', 'index');
@@ -61,9 +63,11 @@ export class SignalingChannelProvider extends Construct {
    * How long CloudFormation waits for an answer. Longer than the function's timeout (the handler answers
    * before that), far shorter than CloudFormation's default hour, so a lost response cannot stall a stack.
    */
-  public readonly serviceTimeout = Duration.minutes(10);
+  public readonly serviceTimeoutSeconds = String(Duration.minutes(10).toSeconds());
 
   private readonly explicitChannelNames = new Set<string>();
+  /** Every channel of the stack: the handler spaces their requests by the table rendered from them. */
+  private readonly channels: CfnResource[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -132,6 +136,12 @@ export class SignalingChannelProvider extends Construct {
       memorySize: 256,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        // Rendered when the template is written, from the final logical IDs of every channel of the stack.
+        [ProviderEnvironment.CHANNEL_SLOTS]: Lazy.string({
+          produce: () => renderSlotTable(this.channels.map(channel => Stack.of(this).resolve(channel.logicalId))),
+        }),
+      },
     });
     this.serviceToken = handler.functionArn;
 
@@ -150,9 +160,15 @@ export class SignalingChannelProvider extends Construct {
     }
   }
 
-  /** Scope the role to a channel name the user chose. Generated names are covered by the stack-name prefix. */
-  public allowChannelName(channelName: string): void {
-    this.explicitChannelNames.add(channelName);
+  /**
+   * Serve a channel: count it in the stack's schedule, and scope the role to its name if the user chose one
+   * (generated names are covered by the stack-name prefix).
+   */
+  public addChannel(channel: CfnResource, explicitName: string | undefined): void {
+    this.channels.push(channel);
+    if (explicitName !== undefined) {
+      this.explicitChannelNames.add(explicitName);
+    }
   }
 
   private renderPolicyDocument(logGroup: logs.ILogGroup): iam.PolicyDocument {

@@ -1,5 +1,6 @@
 import {
-  CustomResource,
+  CfnDeletionPolicy,
+  CfnResource,
   Duration,
   Fn,
   IResource,
@@ -107,6 +108,9 @@ const PEER_ACTIONS = [
   'kinesisvideo:GetSignalingChannelEndpoint',
   'kinesisvideo:GetIceServerConfig',
 ];
+
+/** Refused however it is asked for: as a prop, by `applyRemovalPolicy`, or by `RemovalPolicies.of(scope)`. */
+const SNAPSHOT_PROBLEM = 'removalPolicy SNAPSHOT is not supported: a signaling channel has no snapshot (use DESTROY or RETAIN)';
 
 /** Namespace and dimension of the service's signaling metrics. */
 const METRICS_NAMESPACE = 'AWS/KinesisVideo';
@@ -335,31 +339,36 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     this.tags = new TagManager(TagType.KEY_VALUE, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, {
       tagPropertyName: ChannelProperty.TAGS,
     });
-    // Tags.of() is applied by an aspect, after this constructor: count them when the app is validated.
-    this.node.addValidation({ validate: () => this.validateTags() });
 
+    // A CfnResource of its own, not aws-cdk-lib's CustomResource: one construct fewer per channel (a stack
+    // holds hundreds), and `node.defaultChild` is the resource itself, so `applyRemovalPolicy`,
+    // `RemovalPolicies.of(scope)` and escape hatches work as on aws-cdk-lib's own L2s. Its path
+    // (`<id>/Resource`) gives the logical ID that CustomResource's `<id>/Resource/Default` gave.
+    // Only what CloudFormation needs is written: SINGLE_MASTER (the only type) and DESTROY (CloudFormation's
+    // own default policies) are left out, which saves bytes in every channel of a big template.
     const provider = SignalingChannelProvider.of(this);
-    if (props.channelName !== undefined) {
-      provider.allowChannelName(props.channelName);
-    }
-
-    // ServiceToken refers to the provider's function, which waits for its IAM policy.
-    const resource = new CustomResource(this, 'Resource', {
-      resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
-      serviceToken: provider.serviceToken,
-      serviceTimeout: provider.serviceTimeout,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    const resource = new CfnResource(this, 'Resource', {
+      type: SIGNALING_CHANNEL_RESOURCE_TYPE,
       properties: {
+        ServiceToken: provider.serviceToken,
+        ServiceTimeout: provider.serviceTimeoutSeconds,
         [ChannelProperty.CHANNEL_NAME]: props.channelName,
-        [ChannelProperty.CHANNEL_TYPE]: channelType,
+        [ChannelProperty.CHANNEL_TYPE]: channelType === SignalingChannelType.SINGLE_MASTER ? undefined : channelType,
         [ChannelProperty.MESSAGE_TTL_SECONDS]: messageTtlSeconds,
         [ChannelProperty.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }, { omitEmptyArray: true }),
       },
     });
+    provider.addChannel(resource, props.channelName);
+    if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.DESTROY) {
+      this.applyRemovalPolicy(props.removalPolicy);
+    }
+    // Tags.of() is applied by an aspect, and removal policies may be applied by one, after this
+    // constructor: check them when the app is validated.
+    this.node.addValidation({ validate: () => [...this.validateTags(), ...this.validateRemovalPolicy(resource)] });
 
-    this.channelArn = resource.getAttString(ChannelAttribute.CHANNEL_ARN);
+    this.channelArn = Token.asString(resource.getAtt(ChannelAttribute.CHANNEL_ARN));
     // The name you chose, where a stack in another environment refers to it; the attribute otherwise.
-    this.channelName = this.getResourceNameAttribute(resource.getAttString(ChannelAttribute.CHANNEL_NAME));
+    this.channelName = this.getResourceNameAttribute(Token.asString(resource.getAtt(ChannelAttribute.CHANNEL_NAME)));
     this.grantResourceArns = [this.channelArn];
   }
 
@@ -372,7 +381,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
   ): void {
     const problems: string[] = [];
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
-      problems.push('removalPolicy SNAPSHOT is not supported: a signaling channel has no snapshot (use DESTROY or RETAIN)');
+      problems.push(SNAPSHOT_PROBLEM);
     }
     if (channelName !== undefined && !Token.isUnresolved(channelName)) {
       const problem = channelNameProblem(channelName);
@@ -394,6 +403,25 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid signaling channel properties:\n  ${problems.join('\n  ')}`);
     }
+  }
+
+  /**
+   * Set the channel's DeletionPolicy and UpdateReplacePolicy, as the `removalPolicy` prop does. `SNAPSHOT`
+   * is refused: a channel has no snapshot.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    if (policy === RemovalPolicy.SNAPSHOT) {
+      throw new Error(`${this.node.path}: ${SNAPSHOT_PROBLEM}`);
+    }
+    super.applyRemovalPolicy(policy);
+  }
+
+  /** SNAPSHOT set on the resource behind the L2's back (`RemovalPolicies.of(scope)`, an escape hatch). */
+  private validateRemovalPolicy(resource: CfnResource): string[] {
+    const { deletionPolicy, updateReplacePolicy } = resource.cfnOptions;
+    return deletionPolicy === CfnDeletionPolicy.SNAPSHOT || updateReplacePolicy === CfnDeletionPolicy.SNAPSHOT
+      ? [SNAPSHOT_PROBLEM]
+      : [];
   }
 
   private validateTags(): string[] {

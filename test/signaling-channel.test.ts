@@ -1,6 +1,7 @@
-import { App, CfnResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { SignalingChannel, SignalingChannelType } from '../src';
 
 const CHANNEL = 'Custom::KinesisVideoSignalingChannel';
@@ -23,27 +24,30 @@ describe('SignalingChannel', () => {
       ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('KinesisVideoSignalingChannelProviderHandler'), 'Arn'] },
       ServiceTimeout: '600',
       ChannelName: 'front-door',
-      ChannelType: 'SINGLE_MASTER',
+      ChannelType: Match.absent(), // SINGLE_MASTER, the only type, is the handler's default
       MessageTtlSeconds: 30,
       Tags: [{ Key: 'room', Value: 'hall' }],
     });
   });
 
-  test('defaults: a generated name, SINGLE_MASTER, the service\'s TTL, no tags, DESTROY', () => {
+  test('defaults write nothing CloudFormation would not: a generated name, SINGLE_MASTER, the service\'s TTL, no tags, DESTROY', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Doorbell');
 
     const template = Template.fromStack(stack);
-    template.hasResource(CHANNEL, {
-      Properties: {
-        ChannelName: Match.absent(),
-        ChannelType: 'SINGLE_MASTER',
-        MessageTtlSeconds: Match.absent(),
-        Tags: Match.absent(),
+    // Absent policies are CloudFormation's Delete; an absent type is the handler's SINGLE_MASTER.
+    template.templateMatches({
+      Resources: {
+        [Object.keys(template.findResources(CHANNEL))[0]]: {
+          Type: CHANNEL,
+          Properties: {
+            ServiceToken: Match.anyValue(),
+            ServiceTimeout: '600',
+          },
+        },
       },
-      DeletionPolicy: 'Delete',
-      UpdateReplacePolicy: 'Delete',
     });
+    expect(Object.keys(Object.values(template.findResources(CHANNEL))[0]).sort()).toEqual(['Properties', 'Type']);
   });
 
   test('RETAIN keeps the channel when it leaves the stack or is replaced', () => {
@@ -53,11 +57,76 @@ describe('SignalingChannel', () => {
     Template.fromStack(stack).hasResource(CHANNEL, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
+  test('applyRemovalPolicy and RemovalPolicies.of set the policies as the prop does', () => {
+    const stack = newStack();
+    const applied = new SignalingChannel(stack, 'Applied');
+    applied.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const byAspect = new Construct(stack, 'Fleet');
+    new SignalingChannel(byAspect, 'Camera');
+    RemovalPolicies.of(byAspect).apply(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+
+    const resources = Template.fromStack(stack).findResources(CHANNEL);
+    const policies = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), [r.DeletionPolicy, r.UpdateReplacePolicy]]));
+    expect(policies).toEqual({
+      Applied: ['Retain', 'Retain'],
+      FleetCamera: ['RetainExceptOnCreate', 'Retain'],
+    });
+  });
+
+  test('SNAPSHOT is refused whichever way it is applied, with the same message', () => {
+    const message = /removalPolicy SNAPSHOT is not supported: a signaling channel has no snapshot \(use DESTROY or RETAIN\)/;
+    expect(() => new SignalingChannel(newStack(), 'Prop', { removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(message);
+
+    const channel = new SignalingChannel(newStack(), 'Method');
+    expect(() => channel.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/TestStack\/Method: removalPolicy SNAPSHOT/);
+
+    const app = new App();
+    const stack = new Stack(app, 'Aspect');
+    new SignalingChannel(stack, 'Camera');
+    RemovalPolicies.of(stack).apply(RemovalPolicy.SNAPSHOT);
+    expect(() => app.synth()).toThrow(message);
+
+    const hatch = new App();
+    const escaped = new SignalingChannel(new Stack(hatch, 'Hatch'), 'Camera');
+    (escaped.node.defaultChild as CfnResource).cfnOptions.deletionPolicy = CfnDeletionPolicy.SNAPSHOT;
+    expect(() => hatch.synth()).toThrow(/\[Hatch\/Camera\] removalPolicy SNAPSHOT/);
+  });
+
+  test('node.defaultChild is the channel\'s CloudFormation resource: escape hatches work', () => {
+    const stack = newStack();
+    const channel = new SignalingChannel(stack, 'Doorbell');
+    const resource = channel.node.defaultChild as CfnResource;
+    expect(resource.cfnResourceType).toBe(CHANNEL);
+
+    resource.addPropertyOverride('MessageTtlSeconds', 15);
+    Template.fromStack(stack).hasResourceProperties(CHANNEL, { MessageTtlSeconds: 15 });
+  });
+
+  test('the function learns the stack\'s channels from its environment, so adding one changes no other channel', () => {
+    const build = (count: number) => {
+      const stack = newStack();
+      for (let i = 0; i < count; i++) new SignalingChannel(stack, `Camera${i}`);
+      return Template.fromStack(stack);
+    };
+    const three = build(3);
+    const four = build(4);
+
+    const slots = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables.CHANNEL_SLOTS as string;
+    expect(slots(three)).toMatch(/^[0-9a-f]{12}$/);
+    expect(slots(four)).toMatch(/^[0-9a-f]{16}$/);
+    // The first three channels are byte for byte the same in both templates.
+    const four3 = four.findResources(CHANNEL);
+    for (const [id, resource] of Object.entries(three.findResources(CHANNEL))) {
+      expect(four3[id]).toEqual(resource);
+    }
+  });
+
   test('channelArn and channelName are tokens read from the custom resource', () => {
     const stack = newStack();
     const channel = new SignalingChannel(stack, 'Doorbell');
 
-    const logicalId = stack.getLogicalId(channel.node.findChild('Resource').node.defaultChild as CfnResource);
+    const logicalId = stack.getLogicalId(channel.node.defaultChild as CfnResource);
     expect(stack.resolve(channel.channelArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelArn'] });
     expect(stack.resolve(channel.channelName)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelName'] });
     expect(stack.resolve(channel.signalingChannelRef)).toEqual({
