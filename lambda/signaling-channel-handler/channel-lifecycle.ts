@@ -2,8 +2,7 @@ import { createHash } from 'crypto';
 import type { ChannelInfo } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DesiredChannel, parseChannelProperties } from './channel-properties';
-import { ChannelService, serviceErrorName } from './channel-service';
-import { DeadlineExceededError } from './clock';
+import { ChannelGoneError, ChannelService, serviceErrorName } from './channel-service';
 import { Logger } from './logger';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
 import { CHANNEL_ARN_PATTERN, CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
@@ -131,7 +130,7 @@ async function createAndWait(name: string, requestId: string, desired: DesiredCh
     }
   }
   progress.createdChannelArn = arn;
-  await service.waitForActive(arn, { justCreated: true });
+  await service.waitForActive(arn, { afterOwnCall: true, justCreated: true });
   return result(arn, name);
 }
 
@@ -164,20 +163,28 @@ async function updateChannel(
     // No channel behind this resource (its create never made one): create it now.
     return replaceChannel(event, desired, ctx);
   }
-  const current = await service.describe({ arn });
-  if (current === undefined) {
-    log('WARN', 'the channel was deleted outside the stack; creating it again', { channelArn: arn });
-    return replaceChannel(event, desired, ctx);
-  }
 
-  // What the channel is, not what the old properties say: after a failed replacement, a rollback's old
-  // properties describe the channel that was never made.
-  const currentType = current.ChannelType ?? previous.channelType;
-  const typeChanged = desired.channelType !== currentType;
+  // Call only what the change needs: in a big stack every call counts against the account's quotas.
+  // What the template changed says what to look at; what the channel is says what to do.
+  const typeMayChange = desired.channelType !== previous.channelType;
+  const ttlChanged = desired.messageTtlSeconds !== previous.messageTtlSeconds;
+  const tagsChanged = !sameTags(desired.tags, previous.tags);
   const nameChanged = desired.explicitName !== undefined
     ? desired.explicitName !== currentName
     : currentName === previous.explicitName; // an explicit name dropped; not a rollback of a failed rename
-  if (typeChanged || nameChanged) {
+
+  let current: ChannelInfo | undefined;
+  if (typeMayChange || ttlChanged) {
+    current = await service.describe({ arn });
+    if (current === undefined) {
+      log('WARN', 'the channel was deleted outside the stack; creating it again', { channelArn: arn });
+      return replaceChannel(event, desired, ctx);
+    }
+  }
+  // What the channel is, not what the old properties say: after a failed replacement, a rollback's old
+  // properties describe the channel that was never made.
+  const currentType = current?.ChannelType ?? previous.channelType;
+  if (desired.channelType !== currentType || nameChanged) {
     if (desired.explicitName === currentName) {
       throw new ChannelRequestError(
         `Changing ChannelType from ${currentType} to ${desired.channelType} replaces signaling channel ` +
@@ -187,9 +194,27 @@ async function updateChannel(
     return replaceChannel(event, desired, ctx);
   }
 
-  await updateMessageTtl(arn, desired.messageTtlSeconds, current.ChannelStatus === 'ACTIVE' ? current : undefined, ctx);
-  await reconcileTags(arn, desired.tags, previous.tags, ctx);
+  try {
+    if (current !== undefined) {
+      await updateMessageTtl(arn, desired.messageTtlSeconds, current, ctx);
+    }
+    if (tagsChanged) {
+      await reconcileTags(arn, desired.tags, previous.tags, ctx);
+    }
+  } catch (error) {
+    if (!(error instanceof ChannelGoneError)) throw error;
+    log('WARN', 'the channel was deleted outside the stack; creating it again', { channelArn: arn });
+    return replaceChannel(event, desired, ctx);
+  }
+  if (current === undefined && !tagsChanged) {
+    log('INFO', 'nothing to change', { channelArn: arn });
+  }
   return result(arn, currentName);
+}
+
+function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every(key => key in b && a[key] === b[key]);
 }
 
 /** At most this much of the deadline is kept back to delete a replacement that failed. */
@@ -226,14 +251,21 @@ async function replaceChannel(
   }
 }
 
-async function updateMessageTtl(arn: string, messageTtlSeconds: number, active: ChannelInfo | undefined, ctx: LifecycleContext): Promise<void> {
+/** Set the channel's TTL, from what a Describe just said of it. */
+async function updateMessageTtl(arn: string, messageTtlSeconds: number, described: ChannelInfo, ctx: LifecycleContext): Promise<void> {
   const { service, log } = ctx;
-  let info = active ?? await service.waitForActive(arn);
-  for (let attempt = 0; info.SingleMasterConfiguration?.MessageTtlSeconds !== messageTtlSeconds; attempt++) {
+  let info = described;
+  for (let attempt = 0; ; attempt++) {
+    if (info.ChannelStatus !== 'ACTIVE') {
+      info = await service.waitForActive(arn, { afterOwnCall: false });
+    }
+    if (info.SingleMasterConfiguration?.MessageTtlSeconds === messageTtlSeconds) {
+      return;
+    }
     try {
       await service.updateMessageTtl(arn, info.Version!, messageTtlSeconds);
       log('INFO', 'updated message TTL', { channelArn: arn, messageTtlSeconds });
-      await service.waitForActive(arn);
+      await service.waitForActive(arn, { afterOwnCall: true });
       return;
     } catch (error) {
       const name = serviceErrorName(error);
@@ -243,9 +275,13 @@ async function updateMessageTtl(arn: string, messageTtlSeconds: number, active: 
       // Someone changed the channel since we read its version, or it is still UPDATING: read it again.
       log('WARN', 'channel changed under us; reading it again', { channelArn: arn, error: name, attempt });
       await service.pause(attempt, `updating signaling channel ${arn} after ${name}`);
-      info = await service.waitForActive(arn);
+      info = await service.describe({ arn }) ?? throwGone(arn);
     }
   }
+}
+
+function throwGone(arn: string): never {
+  throw new ChannelGoneError(arn);
 }
 
 /**
@@ -258,7 +294,13 @@ async function reconcileTags(
   previous: Record<string, string>,
   ctx: LifecycleContext,
 ): Promise<void> {
-  const current = await ctx.service.listTags(arn);
+  let current: Record<string, string>;
+  try {
+    current = await ctx.service.listTags(arn);
+  } catch (error) {
+    if (serviceErrorName(error) === 'ResourceNotFoundException') throwGone(arn);
+    throw error;
+  }
   const toRemove = Object.keys(previous).filter(key => !(key in desired) && key in current && key !== OWNERSHIP_TAG_KEY);
   const toSet = Object.fromEntries(Object.entries(desired).filter(([key, value]) => current[key] !== value));
   if (toRemove.length > 0) {
@@ -292,7 +334,7 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
       if (name !== 'ResourceInUseException') {
         throw error;
       }
-      // Already DELETING (done: wait for it below), or CREATING/UPDATING (wait, then delete again).
+      // Already DELETING (done), or CREATING/UPDATING (wait, then delete again).
       const info = await service.describe({ arn });
       if (info === undefined) {
         return { physicalResourceId };
@@ -304,12 +346,7 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
       await service.pause(attempt, `deleting signaling channel ${arn} (status ${info.ChannelStatus})`);
     }
   }
-  try {
-    await service.waitUntilGone({ arn });
-  } catch (error) {
-    if (!(error instanceof DeadlineExceededError)) throw error;
-    // DELETING cannot be undone: the channel will go. Do not fail the stack over the wait.
-    log('WARN', 'channel still DELETING at the deadline; reporting success', { channelArn: arn });
-  }
+  // DELETING cannot be undone and ends by itself: waiting for it would only spend Describes. A Create that
+  // needs the name again waits for it then.
   return { physicalResourceId };
 }

@@ -9,8 +9,9 @@ import {
   UntagResourceCommand,
   UpdateSignalingChannelCommand,
 } from '@aws-sdk/client-kinesis-video';
-import { Deadline, POLL_BACKOFF, RETRY_BACKOFF } from './clock';
+import { Deadline, RETRY_BACKOFF } from './clock';
 import { Logger } from './logger';
+import { Pacer } from './pacing';
 
 /** TagResource and UntagResource take at most this many tags per call. */
 export const TAGS_PER_CALL = 50;
@@ -21,11 +22,12 @@ export const TAGS_PER_CALL = 50;
  */
 export const ACCESS_DENIED_RETRIES = 5;
 
-/** Errors that go away by themselves: throttling, and what the SDK's own retries could not get past. */
+/** The service's answer to a caller over a quota. */
+const THROTTLING_ERRORS = new Set(['ClientLimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
+
+/** Errors that go away by themselves: throttling, faults of the service and of the network. */
 const ALWAYS_RETRIED = new Set([
-  'ClientLimitExceededException',
-  'ThrottlingException',
-  'TooManyRequestsException',
+  ...THROTTLING_ERRORS,
   'InternalFailure',
   'ServiceUnavailable',
   'TimeoutError',
@@ -60,20 +62,22 @@ export class ServiceCallError extends Error {
 }
 
 /**
- * The Kinesis Video calls the handler makes, each retried within the deadline: throttling and transient
- * faults always, AccessDenied briefly (IAM propagation). Domain errors (ResourceInUse, VersionMismatch,
- * ResourceNotFound) go to the caller, which knows what they mean for its step.
+ * The Kinesis Video calls the handler makes, paced with the rest of the stack (pacing.ts) and each retried
+ * within the deadline: throttling and transient faults always, AccessDenied briefly (IAM propagation).
+ * Domain errors (ResourceInUse, VersionMismatch, ResourceNotFound) go to the caller, which knows what they
+ * mean for its step.
  */
 export class ChannelService {
   constructor(
     private readonly client: KinesisVideoClient,
     private readonly bound: Deadline,
     private readonly log: Logger,
+    private readonly pacer: Pacer,
   ) {}
 
   /** The same calls, bounded by another deadline (an earlier one, or a grace period after it). */
   public withDeadline(deadline: Deadline): ChannelService {
-    return new ChannelService(this.client, deadline, this.log);
+    return new ChannelService(this.client, deadline, this.log, this.pacer);
   }
 
   public get deadline(): Deadline {
@@ -81,6 +85,7 @@ export class ChannelService {
   }
 
   public async call<T>(operation: string, resource: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    await this.pacer.untilSlot(this.bound);
     for (let attempt = 0; ; attempt++) {
       try {
         return await send(this.bound.signal());
@@ -90,9 +95,13 @@ export class ChannelService {
         if (!retry || this.bound.expired()) {
           throw this.explain(operation, resource, error);
         }
+        if (THROTTLING_ERRORS.has(name)) {
+          this.pacer.noteThrottled();
+        }
         this.log('WARN', 'retrying', { operation, error: name, attempt });
         try {
-          await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
+          await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`,
+            this.pacer.slowdownFactor);
         } catch (deadlineError) {
           this.log('ERROR', 'gave up retrying at the deadline', { operation, error: name });
           // A missing permission says more than "timed out": name it.
@@ -104,7 +113,7 @@ export class ChannelService {
 
   /** Back off before trying a step again (a busy or changed channel), or throw at the deadline. */
   public async pause(attempt: number, what: string): Promise<void> {
-    await this.bound.backoff(RETRY_BACKOFF, attempt, what);
+    await this.bound.backoff(RETRY_BACKOFF, attempt, what, this.pacer.slowdownFactor);
   }
 
   private explain(operation: string, resource: string, error: unknown): Error {
@@ -192,12 +201,18 @@ export class ChannelService {
   }
 
   /**
-   * Poll until the channel is ACTIVE. The SDK has no waiter for signaling channels. A channel this request
-   * just created can answer ResourceNotFound for a few seconds: that counts as "not yet" only then.
+   * Poll until a channel in transition is ACTIVE (the SDK has no waiter for signaling channels), waiting
+   * before every look. `afterOwnCall`: this request's call has just started the transition, so the first
+   * look waits until it can have ended; otherwise the caller has just seen it unfinished. A channel this
+   * request just created can answer ResourceNotFound for a few seconds: that counts as "not yet" only then.
    */
-  public async waitForActive(arn: string, options: { justCreated?: boolean } = {}): Promise<ChannelInfo> {
+  public async waitForActive(arn: string, options: { afterOwnCall: boolean; justCreated?: boolean }): Promise<ChannelInfo> {
+    let lastStatus = options.afterOwnCall ? 'not looked at yet' : 'in transition';
     for (let attempt = 0; ; attempt++) {
+      await this.bound.sleep(this.pacer.lookDelay(attempt, options.afterOwnCall),
+        `waiting for signaling channel ${arn} to become ACTIVE (last status: ${lastStatus})`);
       const info = await this.describe({ arn });
+      lastStatus = info?.ChannelStatus ?? 'not found yet';
       if (info?.ChannelStatus === 'ACTIVE') {
         return info;
       }
@@ -207,20 +222,18 @@ export class ChannelService {
       if (info?.ChannelStatus === 'DELETING') {
         throw new Error(`Signaling channel ${arn} is being deleted by someone else while this request waits for it`);
       }
-      await this.bound.backoff(POLL_BACKOFF, attempt,
-        `waiting for signaling channel ${arn} to become ACTIVE (last status: ${info?.ChannelStatus ?? 'not found yet'})`);
+      this.log('INFO', 'not ACTIVE yet', { channelArn: arn, status: lastStatus, attempt });
     }
   }
 
-  /** Poll until the channel no longer exists. */
+  /** Poll until a channel seen DELETING no longer exists (its name is to be used again). */
   public async waitUntilGone(channel: { arn?: string; name?: string }): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const info = await this.describe(channel);
-      if (info === undefined) {
+      await this.bound.sleep(this.pacer.lookDelay(attempt, false),
+        `waiting for signaling channel ${channel.arn ?? channel.name} to be deleted (last status: DELETING)`);
+      if (await this.describe(channel) === undefined) {
         return;
       }
-      await this.bound.backoff(POLL_BACKOFF, attempt,
-        `waiting for signaling channel ${channel.arn ?? channel.name} to be deleted (last status: ${info.ChannelStatus})`);
     }
   }
 }

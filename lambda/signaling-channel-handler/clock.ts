@@ -30,13 +30,6 @@ export interface BackoffPolicy {
   readonly jitterFloor: number;
 }
 
-/**
- * Polling DescribeSignalingChannel for a status. The service allows 5 Describe calls per second per
- * channel; one call every 252-280 ms (at most 4 a second) stays under it while noticing ACTIVE within
- * 280 ms, so the answer follows ACTIVE by less than 300 ms.
- */
-export const POLL_BACKOFF: BackoffPolicy = { baseMs: 280, capMs: 280, jitterFloor: 0.9 };
-
 /** Retrying throttling, transient and in-use errors: back off harder, spread concurrent handlers apart. */
 export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 400, capMs: 8_000, jitterFloor: 0.5 };
 
@@ -73,14 +66,20 @@ export class Deadline {
     return this.cancellation.signal.aborted || this.clock.now() >= this.at;
   }
 
-  /** Sleep the attempt-th backoff delay, or throw if it would end past the deadline. */
-  public async backoff(policy: BackoffPolicy, attempt: number, what: string): Promise<void> {
+  /**
+   * Sleep the attempt-th backoff delay (times `scale`), or throw if it would end past the deadline.
+   */
+  public async backoff(policy: BackoffPolicy, attempt: number, what: string, scale = 1): Promise<void> {
     const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
-    const delay = ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random());
-    if (this.cancellation.signal.aborted || this.clock.now() + delay >= this.at) {
+    await this.sleep(scale * ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random()), what);
+  }
+
+  /** Sleep `ms`, or throw if that would end past the deadline. */
+  public async sleep(ms: number, what: string): Promise<void> {
+    if (this.cancellation.signal.aborted || this.clock.now() + ms >= this.at) {
       throw new DeadlineExceededError(what);
     }
-    await this.clock.sleep(delay);
+    await this.clock.sleep(ms);
   }
 
   /** A signal that aborts an SDK call still running at the deadline, or when the work is cancelled. */

@@ -12,7 +12,9 @@ import { InvalidPropertyError } from './channel-properties';
 import { ChannelService, ServiceCallError } from './channel-service';
 import { Clock, Deadline, DeadlineExceededError, systemClock } from './clock';
 import { jsonLogger, Logger } from './logger';
-import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
+import { Pacer } from './pacing';
+import { slotOf } from '../../src/channel-slots';
+import { NO_CHANNEL_ID_PREFIX, ProviderEnvironment } from '../../src/handler-contract';
 
 /**
  * Time kept back from Lambda's remaining time, after the work's deadline: a last look (did a failed create
@@ -28,17 +30,20 @@ export interface HandlerDependencies {
   readonly clock: Clock;
   readonly log: Logger;
   readonly put?: (url: string, body: string, timeoutMs: number) => Promise<number>;
+  /** The stack's slot table (channel-slots.ts). @default - none: the request is paced as the only one */
+  readonly slotTable?: string;
 }
 
 let defaultClient: KinesisVideoClient | undefined;
 
 function defaultDependencies(): HandlerDependencies {
-  // One client per container; the SDK retries throttling and transient faults 3 times before we see them.
+  // One client per container. The SDK does not retry: ChannelService retries every call itself, paced with
+  // the rest of the stack, so each call it sends is one it meant to send.
   defaultClient ??= new KinesisVideoClient({
-    maxAttempts: 3,
+    maxAttempts: 1,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
   });
-  return { client: defaultClient, clock: systemClock, log: jsonLogger };
+  return { client: defaultClient, clock: systemClock, log: jsonLogger, slotTable: process.env[ProviderEnvironment.CHANNEL_SLOTS] };
 }
 
 export async function handler(event: CloudFormationCustomResourceEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
@@ -57,14 +62,16 @@ export async function handleRequest(
   const margin = Math.min(MAX_SAFETY_MARGIN_MS, remainingTimeMs * SAFETY_MARGIN_FRACTION);
   const lastLookMs = Math.min(MAX_LAST_LOOK_MS, margin / 3);
   const deadline = new Deadline(clock, lambdaEndsAt - margin);
+  const pacer = new Pacer(clock, startedAt, slotOf(deps.slotTable, event.LogicalResourceId));
   const { ResponseURL: _responseUrl, ...loggable } = event;
-  log('INFO', 'request', { event: loggable, deadlineInMs: deadline.remainingMs() });
+  log('INFO', 'request', { event: loggable, deadlineInMs: deadline.remainingMs(), slot: pacer.slot });
 
   const progress: RequestProgress = {};
   let body: string;
   try {
+    const service = new ChannelService(deps.client, deadline, log, pacer);
     const outcome = await withDeadline(
-      handleChannelEvent(event, { service: new ChannelService(deps.client, deadline, log), log, progress, lastLookMs }),
+      handleChannelEvent(event, { service, log, progress, lastLookMs }),
       deadline.remainingMs() + lastLookMs, clock);
     body = renderResponse(event, { status: 'SUCCESS', physicalResourceId: outcome.physicalResourceId, data: outcome.data });
   } catch (error) {

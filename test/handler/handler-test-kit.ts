@@ -79,7 +79,13 @@ export interface Invocation {
 /** Run the handler on one event and return what it answered CloudFormation. */
 export async function invoke(
   event: CloudFormationCustomResourceEvent,
-  options: { remainingTimeMs?: number; clock?: FakeClock; put?: (url: string, body: string, timeoutMs: number) => Promise<number> } = {},
+  options: {
+    remainingTimeMs?: number;
+    clock?: FakeClock;
+    put?: (url: string, body: string, timeoutMs: number) => Promise<number>;
+    /** The stack's slot table, as the function's environment holds it. */
+    slotTable?: string;
+  } = {},
 ): Promise<Invocation> {
   const clock = options.clock ?? new FakeClock();
   const bodies: string[] = [];
@@ -95,6 +101,7 @@ export async function invoke(
       if (status === 200) bodies.push(body);
       return status;
     },
+    slotTable: options.slotTable,
   });
   if (bodies.length !== 1) {
     throw new Error(`expected exactly one accepted response, got ${bodies.length}`);

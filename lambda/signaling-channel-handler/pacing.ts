@@ -1,0 +1,100 @@
+/**
+ * How the handler shares the account's Kinesis Video quotas with the other requests of its stack, and with
+ * the cameras and viewers of the account.
+ *
+ * CloudFormation starts the requests of a stack's channels all at once: hundreds of invocations, each unaware
+ * of the others, against quotas that are per account (50 calls a second for most operations, 300 for
+ * DescribeSignalingChannel, which every WebRTC client calls to connect). No invocation may spend them, and
+ * there is no coordinator, so each one keeps to its share by construction:
+ *
+ * - **A slot per channel.** The construct writes the stack's channels into the function's environment
+ *   (channel-slots.ts); a request makes its first call at its channel's slot, `SLOT_SPACING_MS` apart, so a
+ *   whole stack starts at most `1000 / SLOT_SPACING_MS` requests a second, evenly, whatever its size.
+ * - **Few calls per request.** A request calls only what its change needs (an update that changes nothing
+ *   calls nothing; a tag change calls no Describe), and a delete does not wait for the channel to go.
+ * - **Looking when a transition can have ended.** After a call that starts a transition, the first look comes
+ *   `FIRST_LOOK_MS` later, then the looks back off; in a big stack they never come closer than the stack's
+ *   share of `DESCRIBE_BUDGET_PER_SECOND` allows. So a stack sends about two Describes per request: at most
+ *   `2 × 1000 / SLOT_SPACING_MS` a second.
+ * - **Slowing down when throttled.** ClientLimitExceededException means the account is busier than this stack
+ *   alone: every later wait of the request grows.
+ */
+import { ChannelSlot } from '../../src/channel-slots';
+import { Clock, Deadline } from './clock';
+
+/**
+ * Requests of one stack start at most one per 25 ms: 40 a second, 80% of the 50-a-second account quota of
+ * CreateSignalingChannel, UpdateSignalingChannel, DeleteSignalingChannel and the tag operations, each of
+ * which a request calls at most once. 496 channels (the most a stack holds) start within 12.4 s.
+ */
+export const SLOT_SPACING_MS = 25;
+
+/**
+ * Describes a stack may send per second, all its requests together: 80, under a third of the account's 300
+ * that its cameras and viewers need to connect. With two Describes per request at 40 requests a second, a
+ * stack stays under it; the poll interval's ceiling keeps it there when transitions run long.
+ */
+export const DESCRIBE_BUDGET_PER_SECOND = 80;
+
+/**
+ * The first look at a channel after the call that started its transition. A transition takes about 1.5 s
+ * (what the benchmark's double models; the service documents no figure): looking sooner would mostly find it
+ * unfinished and cost a Describe more per request, later would answer CloudFormation late.
+ */
+export const FIRST_LOOK_MS = 1_500;
+
+/** Looks after the first: 500 ms apart, growing by half each time. */
+const NEXT_LOOK_MS = 500;
+const LOOK_GROWTH = 1.5;
+/** However few the channels, a channel is never looked at less often than every 2 s... */
+const MIN_LOOK_CEILING_MS = 2_000;
+/** ...and each look is jittered by ±10%, so channels that started together do not look together. */
+const LOOK_JITTER = 0.1;
+
+/** Each throttled call doubles the request's later waits, up to 8 times. */
+const MAX_SLOWDOWN = 8;
+
+/** The schedule of one request's calls. */
+export class Pacer {
+  private slowdown = 1;
+  private slotReached = false;
+
+  /**
+   * @param startedAt when the invocation started: slots count from there
+   * @param slot the channel's place among the stack's channels
+   */
+  constructor(private readonly clock: Clock, private readonly startedAt: number, public readonly slot: ChannelSlot) {}
+
+  /** Before the request's first call: wait for the channel's slot (once). */
+  public async untilSlot(deadline: Deadline): Promise<void> {
+    if (this.slotReached) return;
+    this.slotReached = true;
+    const wait = this.startedAt + this.slot.index * SLOT_SPACING_MS - this.clock.now();
+    if (wait > 0) {
+      await deadline.sleep(wait, `waiting for this channel's turn among the stack's ${this.slot.count} channels`);
+    }
+  }
+
+  /**
+   * How long to wait before the `attempt`-th look (from 0) at a channel in transition. `afterOwnCall`: the
+   * transition began with this request's call just now, so the first look waits for it to be able to end.
+   */
+  public lookDelay(attempt: number, afterOwnCall: boolean): number {
+    const ceiling = Math.max(MIN_LOOK_CEILING_MS, this.slot.count * 1000 / DESCRIBE_BUDGET_PER_SECOND);
+    const planned = afterOwnCall && attempt === 0
+      ? FIRST_LOOK_MS
+      : Math.min(ceiling, NEXT_LOOK_MS * LOOK_GROWTH ** Math.max(0, attempt - (afterOwnCall ? 1 : 0)));
+    const jitter = 1 + LOOK_JITTER * (2 * this.clock.random() - 1);
+    return planned * jitter * this.slowdown;
+  }
+
+  /** The factor every later wait of this request is multiplied by. */
+  public get slowdownFactor(): number {
+    return this.slowdown;
+  }
+
+  /** The service throttled a call: the account is busier than this stack alone. */
+  public noteThrottled(): void {
+    this.slowdown = Math.min(MAX_SLOWDOWN, this.slowdown * 2);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * How one request keeps to its share of the account's quotas: its slot among the stack's channels, calls
+ * only for what changed, looks at a transition once it can have ended, and slower after throttling. The
+ * stack as a whole is measured in the end-to-end fleet test and the benchmark.
+ */
+import {
+  ClientLimitExceededException,
+  CreateSignalingChannelCommand,
+  DescribeSignalingChannelCommand,
+  KinesisVideoClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UpdateSignalingChannelCommand,
+} from '@aws-sdk/client-kinesis-video';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as fc from 'fast-check';
+import { CHANNEL_ARN, createEvent, FakeClock, invoke, updateEvent } from './handler-test-kit';
+import { DESCRIBE_BUDGET_PER_SECOND, FIRST_LOOK_MS, Pacer, SLOT_SPACING_MS } from '../../lambda/signaling-channel-handler/pacing';
+import { renderSlotTable, slotOf } from '../../src/channel-slots';
+
+const kvs = mockClient(KinesisVideoClient);
+beforeEach(() => kvs.reset());
+
+const active = (ttl = 60) => ({
+  ChannelInfo: {
+    ChannelARN: CHANNEL_ARN, ChannelStatus: 'ACTIVE' as const, ChannelType: 'SINGLE_MASTER' as const,
+    Version: 'v1', SingleMasterConfiguration: { MessageTtlSeconds: ttl },
+  },
+});
+const named = { ChannelName: 'garage-camera', MessageTtlSeconds: '60', Tags: [{ Key: 'room', Value: 'garage' }] };
+
+describe('slots', () => {
+  test('N channels take N distinct, evenly spaced slots, whatever their logical IDs', () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,40}$/), { minLength: 1, maxLength: 300 }), ids => {
+      const table = renderSlotTable(ids);
+      const indices = ids.map(id => slotOf(table, id));
+      expect(indices.every(slot => slot.count === ids.length && slot.index >= 0 && slot.index < ids.length)).toBe(true);
+      // Distinct, but for two IDs whose 16-bit hashes collide (they then share a slot).
+      const distinct = new Set(indices.map(slot => slot.index)).size;
+      const distinctKeys = new Set(table.match(/.{4}/g)).size;
+      expect(distinct).toBe(distinctKeys);
+    }), { numRuns: 50 });
+  });
+
+  test('a channel missing from the table (leaving the stack) still gets a slot within the stack\'s window', () => {
+    const table = renderSlotTable(['Camera1', 'Camera2', 'Camera3']);
+    const slot = slotOf(table, 'RemovedCamera');
+    expect(slot.count).toBe(3);
+    expect(slot.index).toBeGreaterThanOrEqual(0);
+    expect(slot.index).toBeLessThan(3);
+    expect(slotOf(undefined, 'Anything')).toEqual({ index: 0, count: 1 });
+  });
+
+  test('a request makes its first call at its channel\'s slot, SLOT_SPACING_MS per channel before it', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `Camera${i}`);
+    const table = renderSlotTable(ids);
+    const logicalId = ids.find(id => slotOf(table, id).index === 17)!;
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand).resolves(active());
+
+    const { response, clock } = await invoke(createEvent(named, { LogicalResourceId: logicalId }), { slotTable: table });
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(clock.sleeps[0]).toBe(17 * SLOT_SPACING_MS);
+  });
+});
+
+describe('calls only for what changed', () => {
+  test('an update that changes nothing the channel holds calls nothing (an upgrade that only drops ChannelType)', async () => {
+    const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, named, { ...named, ChannelType: 'SINGLE_MASTER' }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+    expect(kvs.calls()).toHaveLength(0);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  test('a tag change (Tags.of) reads and writes tags only: no Describe', async () => {
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: { room: 'garage' } });
+    kvs.on(TagResourceCommand).resolves({});
+
+    const { response } = await invoke(updateEvent(CHANNEL_ARN,
+      { ...named, Tags: [{ Key: 'room', Value: 'garage' }, { Key: 'project', Value: 'doorbell' }] }, named));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(kvs.calls().map(call => call.args[0].constructor.name)).toEqual(['ListTagsForResourceCommand', 'TagResourceCommand']);
+  });
+
+  test('a TTL change: Describe for the version, Update, and one look once the transition can have ended', async () => {
+    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(active(60)).resolves(active(30));
+    kvs.on(UpdateSignalingChannelCommand).resolves({});
+
+    const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, named));
+
+    expect(response.Status).toBe('SUCCESS');
+    expect(kvs.calls().map(call => call.args[0].constructor.name))
+      .toEqual(['DescribeSignalingChannelCommand', 'UpdateSignalingChannelCommand', 'DescribeSignalingChannelCommand']);
+    expect(clock.sleeps).toEqual([FIRST_LOOK_MS]);
+  });
+});
+
+describe('looks', () => {
+  test('a create looks once the transition can have ended, then sooner and backing off', async () => {
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    const creating = { ChannelInfo: { ...active().ChannelInfo, ChannelStatus: 'CREATING' as const } };
+    kvs.on(DescribeSignalingChannelCommand).resolvesOnce(creating).resolvesOnce(creating).resolvesOnce(creating).resolves(active());
+
+    const { clock } = await invoke(createEvent(named));
+
+    expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 500, 750, 1125]);
+  });
+
+  test('in a big stack, looks never come closer than the stack\'s share of the Describe budget', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(clock, clock.now(), { index: 0, count: 496 });
+    const ceiling = 496 * 1000 / DESCRIBE_BUDGET_PER_SECOND;
+    expect(pacer.lookDelay(30, true)).toBeCloseTo(ceiling);
+    const few = new Pacer(clock, clock.now(), { index: 0, count: 3 });
+    expect(few.lookDelay(30, true)).toBeCloseTo(2_000);
+  });
+
+  test('throttling slows every later wait of the request', async () => {
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand)
+      .rejectsOnce(new ClientLimitExceededException({ message: 'slow down', $metadata: {} }))
+      .resolvesOnce({ ChannelInfo: { ...active().ChannelInfo, ChannelStatus: 'CREATING' as const } })
+      .resolves(active());
+
+    const { response, clock } = await invoke(createEvent(named));
+
+    expect(response.Status).toBe('SUCCESS');
+    // The first look; the retry's backoff (400 ms × 0.75 jitter, doubled); the next look, doubled.
+    expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 600, 1000]);
+  });
+});
