@@ -45,7 +45,7 @@ export function slotOf(table: string | undefined, logicalId: string): ChannelSlo
   let low = 0;
   let high = count;
   while (low < high) {
-    const middle = (low + high) >> 1;
+    const middle = Math.floor((low + high) / 2);
     if (table!.slice(middle * KEY_DIGITS, (middle + 1) * KEY_DIGITS) < key) low = middle + 1;
     else high = middle;
   }

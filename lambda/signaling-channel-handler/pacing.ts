@@ -19,8 +19,8 @@
  * - **Slowing down when throttled.** ClientLimitExceededException means the account is busier than this stack
  *   alone: every later wait of the request grows.
  */
-import { ChannelSlot } from '../../src/channel-slots';
 import { Clock, Deadline } from './clock';
+import { ChannelSlot } from '../../src/channel-slots';
 
 /**
  * Requests of one stack start at most one per 25 ms: 40 a second, 80% of the 50-a-second account quota of

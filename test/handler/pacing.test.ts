@@ -23,8 +23,11 @@ beforeEach(() => kvs.reset());
 
 const active = (ttl = 60) => ({
   ChannelInfo: {
-    ChannelARN: CHANNEL_ARN, ChannelStatus: 'ACTIVE' as const, ChannelType: 'SINGLE_MASTER' as const,
-    Version: 'v1', SingleMasterConfiguration: { MessageTtlSeconds: ttl },
+    ChannelARN: CHANNEL_ARN,
+    ChannelStatus: 'ACTIVE' as const,
+    ChannelType: 'SINGLE_MASTER' as const,
+    Version: 'v1',
+    SingleMasterConfiguration: { MessageTtlSeconds: ttl },
   },
 });
 const named = { ChannelName: 'garage-camera', MessageTtlSeconds: '60', Tags: [{ Key: 'room', Value: 'garage' }] };

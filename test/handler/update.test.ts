@@ -12,8 +12,8 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
-import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
 import { channelArn, CHANNEL_ARN, invoke, updateEvent } from './handler-test-kit';
+import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
 import { OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
