@@ -185,6 +185,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
           timeoutMs: created.lambdaTimeoutMs,
           region: ENV.region,
           environment: {
+            ...fn.environment,
             AWS_ENDPOINT_URL_KINESIS_VIDEO: kvs.endpoint,
             NODE_EXTRA_CA_CERTS: cfn.caCertPath,
           },

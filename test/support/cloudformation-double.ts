@@ -69,6 +69,8 @@ export interface RecordedResponse {
   readonly problems: string[];
   /** The HTTP status the double answered (a refused PUT is retried by a well-behaved handler). */
   readonly answeredStatus: number;
+  /** Epoch milliseconds when the PUT's body had arrived. */
+  readonly receivedAt: number;
 }
 
 /** A valid response, typed. */
@@ -227,6 +229,7 @@ export class CloudFormationDouble {
       body,
       problems,
       answeredStatus,
+      receivedAt: Date.now(),
     });
     return answeredStatus;
   }

@@ -26,6 +26,9 @@
  *   InvalidArgumentException, and TagsPerResourceExceededLimitException past 50 tags on a channel.
  * - Tags are not in ChannelInfo; ListTagsForResource pages them (`listTagsPageSize`).
  * - The region is the one the request was signed for (SigV4 credential scope); the account is an option.
+ * - Quotas (`SERVICE_QUOTAS`, from the WebRTC developer guide's quota page): at most so many calls of an
+ *   operation accepted in any 1,000 ms, per account and per channel; a call over either answers
+ *   ClientLimitExceededException and is recorded with the quota it hit. On by default (`enforceQuotas`).
  *
  * API (stable: bench/ imports it too):
  *   const kvs = await KinesisVideoDouble.start({ transitions: { creatingMs: 200 }, latencyMs: 5 });
@@ -33,7 +36,8 @@
  *   kvs.channels()                    current channels (settled, sorted by name): name, arn, status, version,
  *                                     messageTtlSeconds, tags, ...
  *   kvs.calls / kvs.callsTo(op)       every request: operation, input, HTTP status or 'dropped', error type,
- *                                     and which injected fault (if any) answered it
+ *                                     which injected fault (if any) answered it, which quota throttled it
+ *   peakCallsPerSecond(calls)         the most calls that arrived within any 1,000 ms
  *   kvs.injectFault(op, kind, times, { message })
  *                                     the next `times` calls of `op` answer with the fault (FIFO per op):
  *                                     'throttle' (ClientLimitExceededException), 'resourceInUse',
@@ -117,6 +121,38 @@ export interface KinesisVideoDoubleOptions {
    * eventual consistency of the real service). @default 0
    */
   readonly newChannelInvisibleMs?: number;
+  /** Throttle calls over the service's quotas (`SERVICE_QUOTAS`). @default true */
+  readonly enforceQuotas?: boolean;
+}
+
+/** Calls accepted in any 1,000 ms, per account and region, and per channel. */
+export interface Quota {
+  readonly perAccount: number;
+  readonly perChannel?: number;
+}
+
+/** The service's quotas (shared/reference/kvs-signaling-api-notes.md, "Quotas"). */
+export const SERVICE_QUOTAS: Readonly<Record<KinesisVideoOperation, Quota>> = {
+  CreateSignalingChannel: { perAccount: 50 },
+  DescribeSignalingChannel: { perAccount: 300, perChannel: 5 },
+  UpdateSignalingChannel: { perAccount: 50, perChannel: 5 },
+  DeleteSignalingChannel: { perAccount: 50, perChannel: 5 },
+  ListTagsForResource: { perAccount: 50, perChannel: 5 },
+  TagResource: { perAccount: 50, perChannel: 5 },
+  UntagResource: { perAccount: 50, perChannel: 5 },
+};
+
+const QUOTA_WINDOW_MS = 1_000;
+
+/** The most of `calls` that arrived within any 1,000 ms. */
+export function peakCallsPerSecond(calls: readonly RecordedCall[]): number {
+  const times = calls.map(call => call.receivedAt).sort((a, b) => a - b);
+  let peak = 0;
+  for (let first = 0, last = 0; last < times.length; last++) {
+    while (times[last] - times[first] >= QUOTA_WINDOW_MS) first++;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
 }
 
 /** A channel as the service holds it. */
@@ -148,6 +184,8 @@ export interface RecordedCall {
   readonly errorType?: string;
   /** The injected fault that answered (or, for 'dropConnectionAfterApplying', swallowed) this call. */
   readonly fault?: FaultKind;
+  /** The quota that throttled this call (ClientLimitExceededException), if one did. */
+  readonly throttledBy?: 'account' | 'channel';
 }
 
 /** A request the service refuses: an HTTP status, an error type and a message. */
@@ -199,6 +237,9 @@ export class KinesisVideoDouble {
   private readonly latencyMs: number;
   private readonly listTagsPageSize: number;
   private readonly newChannelInvisibleMs: number;
+  private readonly enforceQuotas: boolean;
+  /** Arrival times of the calls each quota accepted in the last window, by `<operation>` and `<operation> <channel>`. */
+  private readonly accepted = new Map<string, number[]>();
   private readonly server: http.Server;
   private readonly records = new Map<string, ChannelRecord>();
   private readonly recordedCalls: RecordedCall[] = [];
@@ -213,6 +254,7 @@ export class KinesisVideoDouble {
     this.latencyMs = options.latencyMs ?? 0;
     this.listTagsPageSize = options.listTagsPageSize ?? 50;
     this.newChannelInvisibleMs = options.newChannelInvisibleMs ?? 0;
+    this.enforceQuotas = options.enforceQuotas ?? true;
     this.server = http.createServer((request, response) => {
       this.serve(request, response).catch(error => {
         // A bug in the double itself: answer something the SDK surfaces, never hang the caller.
@@ -366,8 +408,8 @@ export class KinesisVideoDouble {
     const operation = OPERATION_BY_PATH[path];
     const region = SIGV4_SCOPE.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
     let input: Input = {};
-    const record = (httpStatus: number | 'dropped', errorType?: string, fault?: FaultKind) => {
-      this.recordedCalls.push({ operation: operation ?? 'Unknown', path, input, region, receivedAt, httpStatus, errorType, fault });
+    const record = (httpStatus: number | 'dropped', errorType?: string, fault?: FaultKind, throttledBy?: 'account' | 'channel') => {
+      this.recordedCalls.push({ operation: operation ?? 'Unknown', path, input, region, receivedAt, httpStatus, errorType, fault, throttledBy });
     };
 
     if (this.latencyMs > 0) await sleep(this.latencyMs);
@@ -378,6 +420,14 @@ export class KinesisVideoDouble {
       }
       this.checkSignature(request);
       input = parseJsonObject(body);
+
+      const throttledBy = this.enforceQuotas ? this.admit(operation, region, input) : undefined;
+      if (throttledBy !== undefined) {
+        const error = faultError('throttle');
+        record(error.httpStatus, error.errorType, undefined, throttledBy);
+        answerError(response, error);
+        return;
+      }
 
       const injected = this.faults.get(operation)?.shift();
       const fault = injected?.kind;
@@ -409,6 +459,31 @@ export class KinesisVideoDouble {
       record(error.httpStatus, error.errorType);
       answerError(response, error);
     }
+  }
+
+  /**
+   * Count the call against its operation's quotas, per account and per channel: which one it is over, or
+   * undefined when both accept it (and it is counted).
+   */
+  private admit(operation: KinesisVideoOperation, region: string, input: Input): 'account' | 'channel' | undefined {
+    const quota = SERVICE_QUOTAS[operation];
+    const now = Date.now();
+    const recent = (key: string) => {
+      const times = (this.accepted.get(key) ?? []).filter(time => now - time < QUOTA_WINDOW_MS);
+      this.accepted.set(key, times);
+      return times;
+    };
+    const accountCalls = recent(`${region} ${operation}`);
+    if (accountCalls.length >= quota.perAccount) return 'account';
+    // The channel's name, whether the call names it or gives its ARN (`...:channel/<name>/<time>`).
+    const channelName = input.ChannelName ?? String(input.ChannelARN ?? input.ResourceARN ?? '').split('/')[1];
+    const channelCalls = quota.perChannel !== undefined && channelName !== undefined
+      ? recent(`${region} ${operation} ${String(channelName)}`)
+      : undefined;
+    if (channelCalls !== undefined && channelCalls.length >= quota.perChannel!) return 'channel';
+    accountCalls.push(now);
+    channelCalls?.push(now);
+    return undefined;
   }
 
   /** The SDK signs every request with SigV4 for service `kinesisvideo`: refuse anything else, as AWS would. */

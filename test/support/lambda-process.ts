@@ -182,6 +182,34 @@ result.then(
 );
 `;
 
+/**
+ * The environment Lambda gives a function, and nothing of the developer's shell that could reach a real AWS
+ * account: `configDir` is an empty directory standing for HOME and the SDK's config files.
+ */
+export function lambdaEnvironment(config: LambdaFunctionConfig, functionName: string, emptyConfigDir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    // The SDK must find no profile, config file or instance metadata of the developer's.
+    HOME: emptyConfigDir,
+    AWS_CONFIG_FILE: path.join(emptyConfigDir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(emptyConfigDir, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_REGION: config.region,
+    AWS_DEFAULT_REGION: config.region,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_SESSION_TOKEN: `fake-session-token-${randomUUID()}`,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySizeMb ?? 256),
+    AWS_LAMBDA_LOG_FORMAT: 'JSON',
+    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${config.runtime.version.slice(1).split('.')[0]}.x`,
+    LAMBDA_TASK_ROOT: config.assetDir,
+    TZ: ':UTC',
+    ...config.environment,
+  };
+}
+
 /** Invoke the function once with `event` in a fresh process; resolves when the process has ended. */
 export function invokeLambda(config: LambdaFunctionConfig, event: unknown): Promise<LambdaInvocation> {
   const functionName = config.functionName ?? 'signaling-channel-handler';
@@ -201,27 +229,7 @@ export function invokeLambda(config: LambdaFunctionConfig, event: unknown): Prom
   ], {
     cwd: config.assetDir,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      // The SDK must find no profile, config file or instance metadata of the developer's.
-      HOME: emptyConfigDir,
-      AWS_CONFIG_FILE: path.join(emptyConfigDir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(emptyConfigDir, 'credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_REGION: config.region,
-      AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      AWS_SESSION_TOKEN: `fake-session-token-${randomUUID()}`,
-      AWS_LAMBDA_FUNCTION_NAME: functionName,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySizeMb ?? 256),
-      AWS_LAMBDA_LOG_FORMAT: 'JSON',
-      AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${config.runtime.version.slice(1).split('.')[0]}.x`,
-      LAMBDA_TASK_ROOT: config.assetDir,
-      TZ: ':UTC',
-      ...config.environment,
-    },
+    env: lambdaEnvironment(config, functionName, emptyConfigDir),
   });
 
   return new Promise<LambdaInvocation>((resolve, reject) => {

@@ -36,6 +36,8 @@ export interface DeployedFunction {
   readonly timeoutSeconds: number;
   /** The ARN CloudFormation resolves `Fn::GetAtt [function, Arn]` to. */
   readonly arn: string;
+  /** The function's environment variables, as the template sets them. */
+  readonly environment: Record<string, string>;
 }
 
 export interface SynthesizedStack {
@@ -105,6 +107,7 @@ export function synthesizeStack(
       runtime: String(properties.Runtime),
       timeoutSeconds: Number(properties.Timeout ?? 3),
       arn: token,
+      environment: resolve((properties.Environment as { Variables?: object } | undefined)?.Variables ?? {}) as Record<string, string>,
     };
   };
 

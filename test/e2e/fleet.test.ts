@@ -1,0 +1,61 @@
+/**
+ * End to end, at fleet scale: a stack of 100 channels, created, re-tagged (a `Tags.of` change) and deleted
+ * by CloudFormation all at once, through the handler bundle users deploy, against a Kinesis Video double
+ * that enforces the service's quotas. However big the stack, the deployment must leave the account's
+ * quotas to its cameras: no call throttled, DescribeSignalingChannel (which every viewer and master calls
+ * to connect) at most a third of the account's 300 a second, every other operation within its quota, and a
+ * few calls per channel. Wall time is the benchmark's business (`npx projen bench`), not a test's.
+ */
+import { FleetDeployment, PhaseResult } from '../support/fleet-deployment';
+import { SERVICE_QUOTAS } from '../support/kinesis-video-double';
+import { LAMBDA_NODE_VERSION, lambdaRuntimeNode, NodeRuntime, testRunnerNode } from '../support/lambda-process';
+
+const CHANNELS = 100;
+/** The service's transitions, as the benchmark models them. */
+const TRANSITION_MS = 1_500;
+/** A third of the account's 300 Describes a second: the rest is the cameras'. */
+const DESCRIBE_PEAK_LIMIT = 100;
+/** A create needs two (Create, one Describe); nothing may need more than four. */
+const MAX_CALLS_PER_CHANNEL = 4;
+
+const RUNTIMES: Array<[string, () => Promise<NodeRuntime>]> = [
+  [`Node.js ${LAMBDA_NODE_VERSION.split('.')[0]} (the Lambda runtime's major)`, lambdaRuntimeNode],
+  [`Node.js ${process.versions.node.split('.')[0]} (the test runner's)`, async () => testRunnerNode()],
+];
+
+function expectWithinQuotas(result: PhaseResult): void {
+  const summary = JSON.stringify(result);
+  expect({ phase: result.phase, failures: result.failures }).toEqual({ phase: result.phase, failures: [] });
+  expect({ phase: result.phase, throttled: result.throttled, summary }).toMatchObject({ throttled: 0 });
+  expect(result.peakPerSecond.DescribeSignalingChannel ?? 0).toBeLessThanOrEqual(DESCRIBE_PEAK_LIMIT);
+  for (const [operation, peak] of Object.entries(result.peakPerSecond)) {
+    expect({ operation, peak: peak! <= SERVICE_QUOTAS[operation as keyof typeof SERVICE_QUOTAS].perAccount })
+      .toEqual({ operation, peak: true });
+  }
+  expect(result.maxCallsPerChannel).toBeLessThanOrEqual(MAX_CALLS_PER_CHANNEL);
+}
+
+describe.each(RUNTIMES)('a stack of 100 channels deployed at once, on %s', (_label, loadRuntime) => {
+  test('create, Tags.of change and delete stay within the quotas, and leave the service as the stack says', async () => {
+    const deployment = await FleetDeployment.start({ channels: CHANNELS, runtime: await loadRuntime(), transitionMs: TRANSITION_MS });
+    try {
+      const create = await deployment.create();
+      expectWithinQuotas(create);
+      expect(create.callsByOperation.CreateSignalingChannel).toBe(CHANNELS);
+      expect(deployment.kvs.channels().map(channel => channel.status)).toEqual(Array(CHANNELS).fill('ACTIVE'));
+
+      const retag = await deployment.update('retagged');
+      expectWithinQuotas(retag);
+      expect(retag.channels).toBe(CHANNELS);
+      expect(deployment.kvs.channels().every(channel => channel.tags.firmware === '2.1' && channel.tags.fleet === 'cameras')).toBe(true);
+
+      const remove = await deployment.delete();
+      expectWithinQuotas(remove);
+      await new Promise(resolve => setTimeout(resolve, TRANSITION_MS));
+      expect(deployment.kvs.channels()).toEqual([]);
+      expect(deployment.cfn.problems()).toEqual([]);
+    } finally {
+      await deployment.stop();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,178 @@
+/**
+ * A stack of many channels deployed at once, as CloudFormation deploys it: every channel's Create together,
+ * every channel's Update together after a `Tags.of` change, every Delete together. The bundled handler runs
+ * in a `LambdaFleet`, against a Kinesis Video double that enforces the service's quotas, and each phase is
+ * measured: wall time, calls by operation, throttled calls, the peak calls per second of each operation, the
+ * calls each channel cost, and the resources that failed. The end-to-end fleet test asserts on it; the
+ * benchmark (bench/fleet.ts) reports it.
+ */
+import * as fs from 'fs';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { CloudFormationDouble, CustomResourceUnderTest } from './cloudformation-double';
+import { KinesisVideoDouble, KinesisVideoOperation, peakCallsPerSecond, RecordedCall, SERVICE_QUOTAS } from './kinesis-video-double';
+import { FleetInvocation, LambdaFleet } from './lambda-fleet';
+import { NodeRuntime } from './lambda-process';
+import { synthesizeStack, SynthesizedStack } from './synthesized-stack';
+import { SignalingChannel } from '../../src';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
+
+const ENV = { account: '123456789012', region: 'us-east-1' };
+export const FLEET_STACK_NAME = 'CameraFleet';
+
+/** The versions of the fleet's app, deployed one after the other. */
+export type FleetVersion = 'initial' | 'retagged' | 'oneTtlChanged';
+
+/** The channel whose TTL `oneTtlChanged` changes. */
+export const LONE_CHANNEL_ID = 'Camera0';
+
+function declareFleet(stack: Stack, channels: number, version: FleetVersion): void {
+  for (let i = 0; i < channels; i++) {
+    const ttl = version === 'oneTtlChanged' && `Camera${i}` === LONE_CHANNEL_ID ? 45 : 30;
+    new SignalingChannel(stack, `Camera${i}`, { messageTtl: Duration.seconds(ttl) });
+  }
+  Tags.of(stack).add('fleet', 'cameras');
+  if (version === 'retagged') {
+    // A Tags.of change: every channel's Tags change in one deployment.
+    Tags.of(stack).add('firmware', '2.1');
+  }
+}
+
+export interface FleetOptions {
+  readonly channels: number;
+  readonly runtime: NodeRuntime;
+  /** How long each CREATING, UPDATING and DELETING lasts in the double. */
+  readonly transitionMs: number;
+  /** Added to every Kinesis Video call. @default 0 */
+  readonly latencyMs?: number;
+}
+
+/** What one phase of the deployment did. */
+export interface PhaseResult {
+  readonly phase: string;
+  readonly channels: number;
+  /** From the first event to the last response. */
+  readonly wallMs: number;
+  /** Logical IDs whose request did not answer SUCCESS, with the Reason. */
+  readonly failures: string[];
+  readonly calls: number;
+  readonly callsByOperation: Partial<Record<KinesisVideoOperation, number>>;
+  /** Calls the double answered ClientLimitExceededException for a quota. */
+  readonly throttled: number;
+  /** The most calls of each operation sent within any 1,000 ms (throttled ones included). */
+  readonly peakPerSecond: Partial<Record<KinesisVideoOperation, number>>;
+  /** Calls per channel: the most any channel cost, and the mean. */
+  readonly maxCallsPerChannel: number;
+  readonly meanCallsPerChannel: number;
+}
+
+export class FleetDeployment {
+  public static async start(options: FleetOptions): Promise<FleetDeployment> {
+    const versions = Object.fromEntries((['initial', 'retagged', 'oneTtlChanged'] as FleetVersion[]).map(version => [
+      version,
+      synthesizeStack(FLEET_STACK_NAME, { env: ENV }, stack => declareFleet(stack, options.channels, version)),
+    ])) as Record<FleetVersion, SynthesizedStack>;
+    const transitions = { creatingMs: options.transitionMs, updatingMs: options.transitionMs, deletingMs: options.transitionMs };
+    const [kvs, cfn] = await Promise.all([
+      KinesisVideoDouble.start({ transitions, latencyMs: options.latencyMs }),
+      CloudFormationDouble.start(),
+    ]);
+    const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    const fleet = await LambdaFleet.start({
+      assetDir: fn.assetDir,
+      handler: fn.handler,
+      runtime: options.runtime,
+      timeoutMs: fn.timeoutSeconds * 1000,
+      region: ENV.region,
+      environment: { ...fn.environment, AWS_ENDPOINT_URL_KINESIS_VIDEO: kvs.endpoint, NODE_EXTRA_CA_CERTS: cfn.caCertPath },
+    });
+    return new FleetDeployment(versions, kvs, cfn, fleet);
+  }
+
+  public readonly resources: Record<string, CustomResourceUnderTest<FleetInvocation>>;
+
+  private constructor(
+    public readonly versions: Record<FleetVersion, SynthesizedStack>,
+    public readonly kvs: KinesisVideoDouble,
+    public readonly cfn: CloudFormationDouble,
+    public readonly fleet: LambdaFleet,
+  ) {
+    const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    this.resources = Object.fromEntries(Object.keys(versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE)).map(logicalId => [
+      logicalId,
+      cfn.customResource({
+        stackName: FLEET_STACK_NAME,
+        logicalResourceId: logicalId,
+        resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
+        serviceToken: fn.arn,
+        invoke: event => fleet.invoke(event),
+      }),
+    ]));
+  }
+
+  /** The logical ID of the channel whose TTL `oneTtlChanged` changes. */
+  public get loneChannelLogicalId(): string {
+    return Object.keys(this.resources).find(id => id.startsWith(LONE_CHANNEL_ID) && /^[0-9A-F]{8}$/.test(id.slice(LONE_CHANNEL_ID.length)))!;
+  }
+
+  /** Stack create: every channel at once. */
+  public create(): Promise<PhaseResult> {
+    const properties = this.versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    return this.phase('create', Object.keys(this.resources), id => this.resources[id].create(properties[id]));
+  }
+
+  /** Stack update to `version`: CloudFormation updates only the channels whose properties changed. */
+  public update(version: FleetVersion): Promise<PhaseResult> {
+    const properties = this.versions[version].customResources(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    const changed = Object.keys(this.resources)
+      .filter(id => JSON.stringify(properties[id]) !== JSON.stringify(this.resources[id].properties));
+    return this.phase(`update to ${version}`, changed, id => this.resources[id].update(properties[id]));
+  }
+
+  /** Stack delete: every channel at once. */
+  public delete(): Promise<PhaseResult> {
+    return this.phase('delete', Object.keys(this.resources), id => this.resources[id].delete());
+  }
+
+  public async stop(): Promise<void> {
+    await Promise.all([this.fleet.stop(), this.kvs.stop(), this.cfn.stop()]);
+    for (const stack of Object.values(this.versions)) fs.rmSync(stack.outdir, { recursive: true, force: true });
+  }
+
+  private async phase(
+    phase: string,
+    logicalIds: string[],
+    run: (logicalId: string) => Promise<{ succeeded: boolean; first: { response?: { Status: string; Reason?: string } } }>,
+  ): Promise<PhaseResult> {
+    const callsBefore = this.kvs.calls.length;
+    const startedAt = Date.now();
+    const outcomes = await Promise.all(logicalIds.map(async id => ({ id, operation: await run(id) })));
+    const wallMs = Date.now() - startedAt;
+    const calls = this.kvs.calls.slice(callsBefore);
+    return {
+      phase,
+      channels: logicalIds.length,
+      wallMs,
+      failures: outcomes.filter(({ operation }) => !operation.succeeded)
+        .map(({ id, operation }) => `${id}: ${operation.first.response?.Status ?? 'no answer'} ${operation.first.response?.Reason ?? ''}`),
+      ...callFigures(calls, logicalIds.length),
+    };
+  }
+}
+
+/** The call figures of a phase, from the calls the double received during it. */
+export function callFigures(calls: readonly RecordedCall[], channels: number) {
+  const operations = [...new Set(calls.map(call => call.operation))].filter((op): op is KinesisVideoOperation => op in SERVICE_QUOTAS);
+  const perChannel = new Map<string, number>();
+  for (const call of calls) {
+    const name = String(call.input.ChannelName ?? String(call.input.ChannelARN ?? call.input.ResourceARN ?? '').split('/')[1]);
+    perChannel.set(name, (perChannel.get(name) ?? 0) + 1);
+  }
+  return {
+    calls: calls.length,
+    callsByOperation: Object.fromEntries(operations.map(op => [op, calls.filter(call => call.operation === op).length])),
+    throttled: calls.filter(call => call.throttledBy !== undefined).length,
+    peakPerSecond: Object.fromEntries(operations.map(op => [op, peakCallsPerSecond(calls.filter(call => call.operation === op))])),
+    maxCallsPerChannel: Math.max(0, ...perChannel.values()),
+    meanCallsPerChannel: channels === 0 ? 0 : calls.length / channels,
+  };
+}
