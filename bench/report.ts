@@ -7,28 +7,16 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AssetSize } from './asset';
 import type { ColdStartResult } from './cold-start';
-import { Footprint, IAM_ROLE_INLINE_POLICY_LIMIT } from './footprint';
+import { fleetSection, FleetResult } from './fleet';
+import { IAM_ROLE_INLINE_POLICY_LIMIT } from './footprint';
 import type { LifecycleResult } from './lifecycle';
-import { CLOUDFORMATION_RESOURCE_LIMIT, ResourceBudget, SynthResult } from './synth';
-import { TargetVerdict } from './targets';
-import { LINEAR_TOLERANCE, ResourceAnatomy, Trend } from './trend';
-import { Way } from './ways';
+import type { WayResult } from './results';
+import { CLOUDFORMATION_RESOURCE_LIMIT } from './synth';
+import type { TargetVerdict } from './targets';
+import { LINEAR_TOLERANCE, Trend } from './trend';
 
 export const COMMAND = 'npx projen bench';
 export const COMMAND_STEPS = 'npx projen bundle, then ts-node --project test/tsconfig.json bench/run.ts';
-
-/** Everything one way of declaring channels measured. */
-export interface WayResult {
-  readonly way: Way;
-  readonly budget: ResourceBudget;
-  /** At N = 1, 10, 100 and N_max, in that order. */
-  readonly synth: SynthResult[];
-  /** Of the same templates, in the same order. */
-  readonly footprints: Footprint[];
-  readonly trend: Trend;
-  /** One channel's resources, one per resource type it adds. */
-  readonly anatomy: ResourceAnatomy[];
-}
 
 export interface BenchResults {
   readonly startedAt: Date;
@@ -40,6 +28,8 @@ export interface BenchResults {
   readonly coldStartSkipped?: string;
   readonly lifecycle?: LifecycleResult;
   readonly lifecycleSkipped?: string;
+  readonly fleet?: FleetResult;
+  readonly fleetSkipped?: string;
   readonly targets: TargetVerdict[];
   /** os.loadavg() (1, 5, 15 minutes) when the run started and ended: other work on the machine skews wall times. */
   readonly loadAverageAtStart: number[];
@@ -62,6 +52,7 @@ export function renderReport(results: BenchResults): string {
     ...assetSection(results),
     ...lifecycleSection(results),
     ...trendSection(results, native),
+    ...fleetSection(results.fleet, results.fleetSkipped),
     ...targetsSection(results),
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 /**
  * The benchmark: `npx projen bench` bundles the handler, then runs this. It measures synth, footprint,
- * the handler asset, cold start and lifecycle latency, judges the targets, prints the report and writes
+ * the handler asset, cold start, lifecycle latency and a fleet deployed at once, judges the targets, prints the report and writes
  * it to docs/benchmarks.md.
  */
 import * as fs from 'fs';
@@ -8,9 +8,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { measureAssetSize } from './asset';
 import { measureColdStart } from './cold-start';
+import { fleetTargets, measureFleet } from './fleet';
 import { measureFootprint } from './footprint';
 import { measureLifecycle } from './lifecycle';
-import { BenchResults, renderReport, WayResult } from './report';
+import { BenchResults, renderReport } from './report';
+import type { WayResult } from './results';
 import { measureSynth, resourceBudget, warmUp } from './synth';
 import { judgeTargets } from './targets';
 import { anatomyOf, trendOf } from './trend';
@@ -18,6 +20,8 @@ import { Way, WAYS } from './ways';
 
 /** The channel counts measured besides N_max. */
 const N_VALUES = [1, 10, 100];
+/** The fleet's size besides N_max. */
+const FLEET_N = 100;
 /** Timed synth runs per way and N (after one warm-up): the median is reported. */
 const SYNTH_RUNS = 9;
 const REPORT_FILE = path.join(__dirname, '..', 'docs', 'benchmarks.md');
@@ -62,6 +66,8 @@ async function main(): Promise<void> {
   progress(`asset: ${asset.rawBytes} bytes, ${asset.gzipBytes} gzipped`);
   const coldStart = await optional('cold start', measureColdStart);
   const lifecycle = await optional('lifecycle', measureLifecycle);
+  const library = ways.find(result => result.way.id === 'library')!;
+  const fleet = await optional('fleet', () => measureFleet([FLEET_N, library.budget.nMax], progress));
 
   const byId = (id: Way['id']) => ways.find(result => result.way.id === id)!;
   const results: BenchResults = {
@@ -73,7 +79,12 @@ async function main(): Promise<void> {
     coldStartSkipped: coldStart.skipped,
     lifecycle: lifecycle.value,
     lifecycleSkipped: lifecycle.skipped,
-    targets: judgeTargets({ library: byId('library'), native: byId('native'), asset, lifecycle: lifecycle.value }),
+    fleet: fleet.value,
+    fleetSkipped: fleet.skipped,
+    targets: [
+      ...judgeTargets({ library: byId('library'), native: byId('native'), asset, lifecycle: lifecycle.value }),
+      ...fleetTargets(fleet.value),
+    ],
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg(),
     durationMs: Date.now() - startedAt.getTime(),

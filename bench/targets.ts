@@ -5,7 +5,7 @@
 import type { AssetSize } from './asset';
 import { IAM_ROLE_INLINE_POLICY_LIMIT } from './footprint';
 import type { LifecycleResult } from './lifecycle';
-import type { WayResult } from './report';
+import type { WayResult } from './results';
 
 export const SYNTH_PER_CHANNEL_RATIO_TARGET = 1.5;
 export const N_MAX_SHORTFALL_TARGET = 3;
