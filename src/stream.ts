@@ -438,17 +438,18 @@ export class Stream extends StreamBase {
   public readonly encryptionKey?: kms.IKey;
 
   /**
-   * How long the stream keeps its media. `Duration.hours(0)` means it keeps none.
+   * How long the stream keeps its media: always set for a declared stream (optional only because imported
+   * streams do not know it). `Duration.hours(0)` means it keeps none.
    */
-  public readonly dataRetention: Duration;
+  public readonly dataRetention?: Duration;
 
   protected readonly grantResourceArns: string[];
 
   constructor(scope: Construct, id: string, props: StreamProps = {}) {
     super(scope, id, { physicalName: props.streamName });
 
-    this.dataRetention = props.dataRetention ?? Duration.hours(24);
-    const dataRetentionInHours = this.dataRetention.toHours({ integral: false });
+    const dataRetention = props.dataRetention ?? Duration.hours(24);
+    const dataRetentionInHours = dataRetention.toHours({ integral: false });
     this.validateProps(props, dataRetentionInHours);
 
     const resource = new CfnStream(this, 'Resource', {
@@ -464,6 +465,7 @@ export class Stream extends StreamBase {
     // Tags.of() is applied by an aspect, after this constructor: count them when the app is validated.
     this.node.addValidation({ validate: () => validateTags(resource) });
 
+    this.dataRetention = dataRetention;
     this.encryptionKey = props.encryptionKey;
     this.streamArn = resource.attrArn;
     // The name you chose, where a stack in another environment refers to it; Ref (the name) otherwise.
