@@ -29,6 +29,7 @@ import {
   tagProblems,
 } from './signaling-channel-rules';
 import { SignalingOperation } from './signaling-operation';
+import { ThingChannelGrantOptions, thingChannelArn } from './thing-channel-grant';
 
 /**
  * The type of a signaling channel.
@@ -316,6 +317,33 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
 
     return new Import(scope, id, {
       environmentFromArn: channelArn,
+    });
+  }
+
+  /**
+   * Grant each AWS IoT thing the right to connect as master to the signaling channel named after it, and to no
+   * other: the same actions as `grantConnectAsMaster`, on `channel/${credentials-iot:ThingName}/*`.
+   *
+   * For camera fleets that sign in with the AWS IoT credentials provider: grant the role its role alias points
+   * to. IAM replaces the variable with the name of the thing whose certificate signed in.
+   */
+  public static grantConnectAsThingMaster(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster'],
+      resourceArns: [thingChannelArn(grantee, options)],
+    });
+  }
+
+  /**
+   * Grant each AWS IoT thing the right to connect as viewer to the signaling channel named after it, and to no
+   * other: the same actions as `grantConnectAsViewer`, on `channel/${credentials-iot:ThingName}/*`.
+   */
+  public static grantConnectAsThingViewer(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...PEER_ACTIONS, 'kinesisvideo:ConnectAsViewer'],
+      resourceArns: [thingChannelArn(grantee, options)],
     });
   }
 

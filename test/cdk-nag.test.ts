@@ -7,9 +7,11 @@ import * as path from 'path';
 import { App, Aspects, CfnElement, Duration, Environment, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { SignalingChannel } from '../src';
+import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
+import { SignalingChannel, Stream } from '../src';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
 import { SignalingChannelProvider } from '../src/signaling-channel-provider';
@@ -350,5 +352,68 @@ describe('the provider function\'s runtime', () => {
     } else {
       expect(suppressions).toEqual([{ id: 'AwsSolutions-L1', reason: expect.stringMatching(new RegExp(`^${runtime} .*; ${newest} `)) }]);
     }
+  });
+});
+
+describe('cdk-nag AwsSolutions checks on streams and camera fleets', () => {
+  /**
+   * The IAM5 finding the thing-name grant raises: one channel per thing, whose creation time is unknown.
+   * cdk-nag writes the policy variable `${credentials-iot:ThingName}` as `<credentials-iot:ThingName>`.
+   */
+  const thingChannelFinding = (env: Environment | undefined) => env
+    ? `Resource::arn:<AWS::Partition>:kinesisvideo:${env.region}:${env.account}:channel/<credentials-iot:ThingName>/*`
+    : 'Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/<credentials-iot:ThingName>/*';
+
+  /** Streams with and without a customer managed key, a producer and a viewer, and an IoT camera fleet. */
+  function buildStreamStack(app: App, env: Environment | undefined): Stack {
+    const stack = new Stack(app, 'CameraFleetStack', { env });
+    const key = new kms.Key(stack, 'MediaKey', { enableKeyRotation: true });
+    const recorded = new Stream(stack, 'Recorded', { encryptionKey: key, mediaType: 'video/h264', dataRetention: Duration.days(30) });
+    const live = new Stream(stack, 'Live', { streamName: 'front-door-live' });
+    const channel = new SignalingChannel(stack, 'FrontDoor');
+
+    const producer = new iam.Role(stack, 'ProducerRole', { assumedBy: new iam.AccountRootPrincipal() });
+    recorded.grantWrite(producer);
+    live.grantWrite(producer);
+    channel.grantConnectAsMaster(producer);
+    const viewer = new iam.Role(stack, 'ViewerRole', { assumedBy: new iam.AccountRootPrincipal() });
+    recorded.grantRead(viewer);
+    live.grantRead(viewer);
+    channel.grantConnectAsViewer(viewer);
+
+    const cameras = new iam.Role(stack, 'CameraFleetRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+    SignalingChannel.grantConnectAsThingMaster(cameras);
+    new iot.CfnRoleAlias(stack, 'CameraFleetRoleAlias', { roleArn: cameras.roleArn });
+    // The user's decision, not the library's: each thing reaches only the channel named after it, and a
+    // channel ARN ends with a creation time no policy can know.
+    NagSuppressions.addResourceSuppressions(cameras, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Each camera may connect only to the channel named after its IoT thing; the trailing * is the channel\'s creation time.',
+      appliesTo: [thingChannelFinding(env)],
+    }], true);
+    return stack;
+  }
+
+  test.each(ENVIRONMENTS)('%s has no unsuppressed errors or warnings', (_, env) => {
+    const app = new App();
+    const stack = buildStreamStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks());
+
+    expect(unsuppressedFindings(stack)).toEqual(OPEN_FINDINGS);
+  });
+
+  test.each(ENVIRONMENTS)('%s: streams and their grants need no suppression; the fleet needs only its thing-name wildcard', (_, env) => {
+    const app = new App();
+    const stack = buildStreamStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
+
+    const arnPrefix = env
+      ? `arn:<AWS::Partition>:kinesisvideo:${env.region}:${env.account}:channel/`
+      : 'arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/';
+    expect(suppressedFindings(stack)).toEqual([
+      // The provider's own, as in a stack with channels only.
+      `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>.*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[${thingChannelFinding(env)}]: AwsSolutions-IAM5 was triggered but suppressed.`,
+    ].sort());
   });
 });
