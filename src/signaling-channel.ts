@@ -184,8 +184,8 @@ export interface SignalingChannelAttributes {
   /**
    * The ARN of the channel.
    *
-   * @default - derived from the name; the channel can then be granted on and monitored, but `channelArn`
-   * is not available (a channel ARN ends with its creation time)
+   * @default - none: the channel can be granted on and monitored by name, but a template that uses its
+   * `channelArn` fails synth with a validation error (a channel ARN ends with its creation time)
    */
   readonly channelArn?: string;
 
@@ -261,8 +261,11 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
   }
 
   /**
-   * Import an existing signaling channel by its name. Grants apply to `channel/<name>/*`; `channelArn` is
-   * not available, since a channel ARN ends with its creation time.
+   * Import an existing signaling channel by its name.
+   *
+   * Grants apply to `channel/<name>/*`. A channel ARN ends with its creation time, so this import has none:
+   * its `channelArn` is a token, and a template that uses it fails synth with a validation error naming
+   * this construct (use `fromSignalingChannelArn` or `fromSignalingChannelAttributes` instead).
    */
   public static fromSignalingChannelName(scope: Construct, id: string, channelName: string): ISignalingChannel {
     return SignalingChannel.fromSignalingChannelAttributes(scope, id, { channelName });
@@ -299,15 +302,31 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         ? [channelArn]
         : [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${this.channelName}/*` })];
 
-      // A token, so that reading the property (or signalingChannelRef) works in every jsii language; using
-      // it in the template fails at synth, saying why.
-      public readonly channelArn = channelArn ?? Lazy.string({
-        produce: () => {
-          throw new Error(
-            `${this.node.path}: a signaling channel imported by name has no ARN (a channel ARN ends with its ` +
-            'creation time); import it with fromSignalingChannelArn or fromSignalingChannelAttributes');
-        },
-      });
+      public readonly channelArn = channelArn ?? this.unknownArn();
+
+      /**
+       * A token, so that reading the property (or signalingChannelRef) works in every jsii language. Using it
+       * in the template is reported as a validation error of this construct: an error thrown while the
+       * template resolves would surface deep inside aws-cdk-lib's resolver, under its minified source.
+       */
+      private unknownArn(): string {
+        let used = false;
+        this.node.addValidation({
+          validate: () => used ? [
+            'channelArn is used, but a signaling channel imported by name has no ARN (a channel ARN ends with ' +
+            'its creation time): import it with fromSignalingChannelArn or fromSignalingChannelAttributes ' +
+            'to use its ARN',
+          ] : [],
+        });
+        // Resolved before validation (aws-cdk-lib resolves every template element to find references), so
+        // the placeholder never reaches a template that synthesizes.
+        return Lazy.uncachedString({
+          produce: () => {
+            used = true;
+            return `<no ARN: ${this.node.path} was imported by name>`;
+          },
+        });
+      }
     }
 
     return new Import(scope, id, {
