@@ -38,6 +38,9 @@ const ALL_CHANNELS_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}\\*$/`;
  */
 const EXPLICIT_NAMES_POLICY_BUDGET = 6_000;
 
+/** The id of the warning that two stacks of one app, in one account and region, declare the same channel name. */
+const DUPLICATE_NAME_WARNING = 'cdk-kvs-signaling-channel:duplicateName';
+
 /**
  * The Lambda function, role and log group that serve every signaling channel of one stack.
  *
@@ -63,7 +66,8 @@ export class SignalingChannelProvider extends Construct {
    */
   public readonly serviceTimeout = Duration.minutes(10);
 
-  private readonly explicitChannelNames = new Set<string>();
+  /** The channel names chosen by the user, each with the channel that declares it. */
+  private readonly explicitChannelNames = new Map<string, IConstruct>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -118,6 +122,14 @@ export class SignalingChannelProvider extends Construct {
       },
     });
 
+    // Another stack of the app can only be seen once the whole app is built: look when it is validated.
+    this.node.addValidation({
+      validate: () => {
+        this.warnOfNamesDeclaredInOtherStacks();
+        return [];
+      },
+    });
+
     // The newest Node.js runtime that aws-cdk-lib's region facts say every region has: it follows the user's
     // aws-cdk-lib, and is never deprecated.
     const runtime = lambda.determineLatestNodeRuntime(this);
@@ -150,9 +162,48 @@ export class SignalingChannelProvider extends Construct {
     }
   }
 
-  /** Scope the role to a channel name the user chose. Generated names are covered by the stack-name prefix. */
-  public allowChannelName(channelName: string): void {
-    this.explicitChannelNames.add(channelName);
+  /**
+   * Scope the role to a channel name the user chose (generated names are covered by the stack-name prefix),
+   * and refuse a name another channel of this stack already has: the service would refuse the second
+   * channel at deploy time. Names that are unresolved tokens are not compared.
+   */
+  public allowChannelName(channelName: string, channel: IConstruct): void {
+    const holder = this.explicitChannelNames.get(channelName);
+    if (holder !== undefined && !Token.isUnresolved(channelName)) {
+      throw new Error(
+        `${channel.node.path}: channelName '${channelName}' is already the name of ${holder.node.path} in this stack; ` +
+        'a signaling channel\'s name is unique in its account and region: choose another name, or leave channelName ' +
+        'out to have one generated');
+    }
+    this.explicitChannelNames.set(channelName, channel);
+  }
+
+  /**
+   * Warn, on each channel concerned, when another stack of the app declares the same channel name in the
+   * same account and region: whichever stack deploys second fails. Stacks whose account or region is only
+   * known at deploy time are not compared.
+   */
+  private warnOfNamesDeclaredInOtherStacks(): void {
+    const { account, region } = Stack.of(this);
+    if (Token.isUnresolved(account) || Token.isUnresolved(region)) return;
+
+    for (const other of this.providersOfOtherStacks()) {
+      const otherStack = Stack.of(other);
+      if (otherStack.account !== account || otherStack.region !== region) continue;
+      for (const [name, channel] of this.explicitChannelNames) {
+        const otherChannel = other.explicitChannelNames.get(name);
+        if (otherChannel === undefined || Token.isUnresolved(name)) continue;
+        Annotations.of(channel).addWarningV2(DUPLICATE_NAME_WARNING,
+          `channelName '${name}' is also the name of ${otherChannel.node.path}, in the same account (${account}) and ` +
+          `region (${region}): whichever stack deploys second fails. Choose another name, or leave channelName out ` +
+          'to have one generated.');
+      }
+    }
+  }
+
+  private providersOfOtherStacks(): SignalingChannelProvider[] {
+    return this.node.root.node.findAll()
+      .filter((c): c is SignalingChannelProvider => c instanceof SignalingChannelProvider && c !== this);
   }
 
   private renderPolicyDocument(logGroup: logs.ILogGroup): iam.PolicyDocument {
@@ -182,7 +233,7 @@ export class SignalingChannelProvider extends Construct {
     // Names the handler generates are `<stack name>.<logical id>.<suffix>`; stack names hold no `.`.
     const arns = [channelArn(`${Aws.STACK_NAME}.*`)];
     if (this.explicitNamesFitPolicy()) {
-      arns.push(...[...this.explicitChannelNames].sort().map(name => channelArn(`${name}/*`)));
+      arns.push(...[...this.explicitChannelNames.keys()].sort().map(name => channelArn(`${name}/*`)));
     } else {
       arns.push(channelArn('*'));
     }
@@ -190,7 +241,7 @@ export class SignalingChannelProvider extends Construct {
   }
 
   private explicitNamesFitPolicy(): boolean {
-    const budgetUsed = [...this.explicitChannelNames].reduce((total, name) => total + name.length + 70, 0);
+    const budgetUsed = [...this.explicitChannelNames.keys()].reduce((total, name) => total + name.length + 70, 0);
     return budgetUsed <= EXPLICIT_NAMES_POLICY_BUDGET;
   }
 }

@@ -359,7 +359,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
 
     const provider = SignalingChannelProvider.of(this);
     if (props.channelName !== undefined) {
-      provider.allowChannelName(props.channelName);
+      provider.allowChannelName(props.channelName, this);
     }
 
     // ServiceToken refers to the provider's function, which waits for its IAM policy.
