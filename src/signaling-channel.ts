@@ -202,10 +202,11 @@ export interface SignalingChannelAttributes {
  */
 export interface SignalingChannelProps {
   /**
-   * The channel's name: 1-256 characters of `a-zA-Z0-9_.-`, unique in the account and region.
+   * The channel's name, unique in its account and region.
    *
-   * A name you choose cannot be kept across a replacement (changing `channelType`): change it at the same
-   * time, or let one be generated.
+   * 1-256 characters of `a-zA-Z0-9_.-`. A second channel of the same stack with the same name is refused at
+   * synth. Changing it replaces the channel: the channel is created under the new name, then CloudFormation
+   * deletes the old one (`RemovalPolicy.RETAIN` keeps it).
    *
    * @default - generated at deploy time from the stack name, the logical ID and the CloudFormation request,
    * so that a replacement never collides with the channel it replaces
@@ -213,7 +214,9 @@ export interface SignalingChannelProps {
   readonly channelName?: string;
 
   /**
-   * The channel's type. Changing it replaces the channel.
+   * The channel's type.
+   *
+   * `SINGLE_MASTER` is the only type the service supports, so it cannot change today.
    *
    * @default SignalingChannelType.SINGLE_MASTER
    */
@@ -228,8 +231,10 @@ export interface SignalingChannelProps {
   readonly messageTtl?: Duration;
 
   /**
-   * Tags to apply to the channel, in addition to those from `Tags.of(scope)`. At most 49 in all: the service
-   * allows 50 and this library uses one to recognise the channels it creates.
+   * Tags to apply to the channel.
+   *
+   * Added to those from `Tags.of(scope)`: at most 49 in all, since the service allows 50 and this library
+   * uses one to recognise the channels it creates.
    *
    * @default - no tags
    */

@@ -1,6 +1,6 @@
 import { App, CfnParameter, CfnResource, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Fact, FactName } from 'aws-cdk-lib/region-info';
 import { SignalingChannel, SignalingChannelType } from '../src';
 
 const CHANNEL = 'Custom::KinesisVideoSignalingChannel';
@@ -101,13 +101,13 @@ describe('SignalingChannel', () => {
     Template.fromStack(b).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  test('the function runs on the latest Node.js runtime aws-cdk-lib knows, logs JSON to a log group with a retention', () => {
+  test('the function runs on the newest Node.js runtime aws-cdk-lib\'s region facts list for the region, logs JSON to a log group with a retention', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Doorbell');
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: lambda.determineLatestNodeRuntime(stack).name,
+      Runtime: Fact.find('us-east-1', FactName.LATEST_NODE_RUNTIME),
       Handler: 'index.handler',
       Timeout: 300,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') } },
