@@ -1,9 +1,9 @@
 /**
- * Proves the npm tarball that `npx projen package` writes is what a user needs: it holds the compiled
- * library, the jsii assembly, the bundled handler and the third-party notices of what the handler bundles
- * (scripts/third-party-notices.ts), and an app outside this repository that installs it
- * (with aws-cdk-lib and constructs from the registry) synthesizes a stack with three channels served by one
- * Lambda function whose asset is the bundled handler.
+ * Proves the npm tarball that `npx projen package` writes, at the path the README's install command gives,
+ * is what a user needs: it holds the compiled library, the jsii assembly, the bundled handler and the
+ * third-party notices of what the handler bundles (scripts/third-party-notices.ts), and an app outside this
+ * repository that installs it (with aws-cdk-lib and constructs from the registry) synthesizes a stack with
+ * three channels served by one Lambda function whose asset is the bundled handler.
  *
  * Run by the `package:verify` task after `package:js`.
  */
@@ -13,10 +13,17 @@ import * as os from 'os';
 import * as path from 'path';
 
 const root = path.resolve(__dirname, '..', '..');
-const distDir = path.join(root, 'dist', 'js');
-const tarball = fs.readdirSync(distDir).find(f => /^cdk-kvs-signaling-channel@.*\.tgz$/.test(f));
-if (!tarball) throw new Error(`no tarball in ${distDir}: run npx projen package first`);
-const tarballPath = path.join(distDir, tarball);
+// The tarball the README tells users to install (the package is not on a registry yet): the build must
+// write exactly that file.
+const readmeInstall = /npm install \/path\/to\/cdk-kvs-signaling-channel\/(dist\/js\/\S+\.tgz)/.exec(
+  fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
+if (!readmeInstall) throw new Error('README.md gives no local install command (npm install /path/to/cdk-kvs-signaling-channel/dist/js/...)');
+const tarballPath = path.join(root, readmeInstall[1]);
+const tarball = path.basename(tarballPath);
+if (!fs.existsSync(tarballPath)) {
+  const written = fs.existsSync(path.dirname(tarballPath)) ? fs.readdirSync(path.dirname(tarballPath)).join(', ') : 'nothing';
+  throw new Error(`README.md says to install ${readmeInstall[1]}, which the build did not write (dist/js holds ${written})`);
+}
 
 const entries = execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' }).split('\n');
 const NOTICES = 'package/assets/lambda/signaling-channel-handler/THIRD-PARTY-NOTICES.txt';
