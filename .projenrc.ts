@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { HANDLER_METAFILE } from './scripts/third-party-notices';
 
 /**
  * The oldest aws-cdk-lib this library supports, and the version its tests run on.
@@ -60,7 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     packageName: 'cdkkvssignalingchannel',
   },
 
-  // CI is `.ci/run` (see README), not GitHub Actions: no workflows, no mergify.
+  // CI is `.ci/run` (README, "Try it": the README's test command in a clean clone), not GitHub Actions: no
+  // workflows, no mergify.
   github: false,
   release: false,
 
@@ -89,7 +91,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The dev tsconfig lives in test/: its paths are relative to that folder.
   tsconfigDev: {
-    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
+    include: ['../src/**/*.ts', '../lambda/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
@@ -99,12 +101,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './test/tsconfig.json',
     dirs: ['src'],
     // lambda/ imports the AWS SDK, which esbuild bundles: a devDependency, like everything the tests use.
-    devdirs: ['lambda', 'test', 'example', 'bench', 'projenrc', '.projenrc.ts'],
+    devdirs: ['lambda', 'test', 'example', 'bench', 'scripts', 'projenrc', '.projenrc.ts'],
   },
 
 
   gitignore: ['/example/cdk.out/', '**/*.snapshot/asset.*', '/.cache/', '/dist-bindings/'],
 });
+
+// Node.js 20 is past its end of life (April 2026) but still runs the build; the README recommends 22 or 24.
+// Two tools print a notice about it on every run, which buries the build's own output: jsii's banner (silenced
+// for Node.js 20 only: any other unsupported version still shows it) and the AWS SDK's Node.js version warning
+// (the handler unit tests create SDK clients in the jest process). Neither changes what the build does.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // eslint-import-resolver-typescript 3.7+ pulls in unrs-resolver, whose platform-specific bindings are not all
 // served by the registry reachable here; `npm ci` then refuses the lockfile. 3.6 resolves with
@@ -114,7 +123,7 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 // The handler asset: one file, everything (the AWS SDK included) bundled, so the function never depends on
 // the SDK version a Lambda runtime happens to ship. Built before jsii compiles; shipped in the npm package.
-project.bundler.addBundle(HANDLER_ENTRYPOINT, {
+const handlerBundle = project.bundler.addBundle(HANDLER_ENTRYPOINT, {
   platform: 'node',
   target: 'node20',
   externals: [],
@@ -123,9 +132,14 @@ project.bundler.addBundle(HANDLER_ENTRYPOINT, {
   // The SDK's ES modules first: esbuild can then drop what the handler never calls (about 109 KB gzipped
   // instead of 151 KB from the CommonJS builds).
   mainFields: ['module', 'main'],
-  esbuildArgs: { '--legal-comments': 'none' },
+  // The metafile lists the bundled inputs; legal comments go to a file. Both feed the third-party notices.
+  esbuildArgs: { '--legal-comments': 'external', '--metafile': HANDLER_METAFILE },
   watchTask: false,
 });
+// The bundle holds the AWS SDK (Apache-2.0) and its dependencies: the npm package ships their licence texts
+// and NOTICE files in assets/lambda/signaling-channel-handler/THIRD-PARTY-NOTICES.txt, written from the
+// metafile after each bundle (never committed: it follows node_modules).
+handlerBundle.bundleTask.exec('ts-node --project test/tsconfig.json scripts/third-party-notices.ts');
 
 // Locally, projen's `package` would build every jsii language (pip, Maven, dotnet and go toolchains and
 // their registries). Package only the npm tarball everywhere; the other languages are generated as source

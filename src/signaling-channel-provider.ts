@@ -40,6 +40,9 @@ const ALL_CHANNELS_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}\\*$/`;
  */
 const EXPLICIT_NAMES_POLICY_BUDGET = 6_000;
 
+/** The id of the warning that two stacks of one app, in one account and region, declare the same channel name. */
+const DUPLICATE_NAME_WARNING = 'cdk-kvs-signaling-channel:duplicateName';
+
 /**
  * The Lambda function, role and log group that serve every signaling channel of one stack.
  *
@@ -65,7 +68,8 @@ export class SignalingChannelProvider extends Construct {
    */
   public readonly serviceTimeoutSeconds = String(Duration.minutes(10).toSeconds());
 
-  private readonly explicitChannelNames = new Set<string>();
+  /** The channel names chosen by the user, each with the channel that declares it. */
+  private readonly explicitChannelNames = new Map<string, IConstruct>();
   /** Every channel of the stack: the handler spaces their requests by the table rendered from them. */
   private readonly channels: CfnResource[] = [];
 
@@ -122,6 +126,14 @@ export class SignalingChannelProvider extends Construct {
       },
     });
 
+    // Another stack of the app can only be seen once the whole app is built: look when it is validated.
+    this.node.addValidation({
+      validate: () => {
+        this.warnOfNamesDeclaredInOtherStacks();
+        return [];
+      },
+    });
+
     // The newest Node.js runtime that aws-cdk-lib's region facts say every region has: it follows the user's
     // aws-cdk-lib, and is never deprecated.
     const runtime = lambda.determineLatestNodeRuntime(this);
@@ -161,14 +173,50 @@ export class SignalingChannelProvider extends Construct {
   }
 
   /**
-   * Serve a channel: count it in the stack's schedule, and scope the role to its name if the user chose one
-   * (generated names are covered by the stack-name prefix).
+   * Serve a channel: count it in the stack's schedule; scope the role to its name if the user chose one
+   * (generated names are covered by the stack-name prefix), and refuse a name another channel of this stack
+   * already has: the service would refuse the second channel at deploy time. Names that are unresolved
+   * tokens are not compared.
    */
-  public addChannel(channel: CfnResource, explicitName: string | undefined): void {
-    this.channels.push(channel);
-    if (explicitName !== undefined) {
-      this.explicitChannelNames.add(explicitName);
+  public addChannel(resource: CfnResource, channelName: string | undefined, channel: IConstruct): void {
+    this.channels.push(resource);
+    if (channelName === undefined) return;
+    const holder = this.explicitChannelNames.get(channelName);
+    if (holder !== undefined && !Token.isUnresolved(channelName)) {
+      throw new Error(
+        `${channel.node.path}: channelName '${channelName}' is already the name of ${holder.node.path} in this stack; ` +
+        'a signaling channel\'s name is unique in its account and region: choose another name, or leave channelName ' +
+        'out to have one generated');
     }
+    this.explicitChannelNames.set(channelName, channel);
+  }
+
+  /**
+   * Warn, on each channel concerned, when another stack of the app declares the same channel name in the
+   * same account and region: whichever stack deploys second fails. Stacks whose account or region is only
+   * known at deploy time are not compared.
+   */
+  private warnOfNamesDeclaredInOtherStacks(): void {
+    const { account, region } = Stack.of(this);
+    if (Token.isUnresolved(account) || Token.isUnresolved(region)) return;
+
+    for (const other of this.providersOfOtherStacks()) {
+      const otherStack = Stack.of(other);
+      if (otherStack.account !== account || otherStack.region !== region) continue;
+      for (const [name, channel] of this.explicitChannelNames) {
+        const otherChannel = other.explicitChannelNames.get(name);
+        if (otherChannel === undefined || Token.isUnresolved(name)) continue;
+        Annotations.of(channel).addWarningV2(DUPLICATE_NAME_WARNING,
+          `channelName '${name}' is also the name of ${otherChannel.node.path}, in the same account (${account}) and ` +
+          `region (${region}): whichever stack deploys second fails. Choose another name, or leave channelName out ` +
+          'to have one generated.');
+      }
+    }
+  }
+
+  private providersOfOtherStacks(): SignalingChannelProvider[] {
+    return this.node.root.node.findAll()
+      .filter((c): c is SignalingChannelProvider => c instanceof SignalingChannelProvider && c !== this);
   }
 
   private renderPolicyDocument(logGroup: logs.ILogGroup): iam.PolicyDocument {
@@ -198,7 +246,7 @@ export class SignalingChannelProvider extends Construct {
     // Names the handler generates are `<stack name>.<logical id>.<suffix>`; stack names hold no `.`.
     const arns = [channelArn(`${Aws.STACK_NAME}.*`)];
     if (this.explicitNamesFitPolicy()) {
-      arns.push(...[...this.explicitChannelNames].sort().map(name => channelArn(`${name}/*`)));
+      arns.push(...[...this.explicitChannelNames.keys()].sort().map(name => channelArn(`${name}/*`)));
     } else {
       arns.push(channelArn('*'));
     }
@@ -206,7 +254,7 @@ export class SignalingChannelProvider extends Construct {
   }
 
   private explicitNamesFitPolicy(): boolean {
-    const budgetUsed = [...this.explicitChannelNames].reduce((total, name) => total + name.length + 70, 0);
+    const budgetUsed = [...this.explicitChannelNames.keys()].reduce((total, name) => total + name.length + 70, 0);
     return budgetUsed <= EXPLICIT_NAMES_POLICY_BUDGET;
   }
 }

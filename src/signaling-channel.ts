@@ -189,8 +189,8 @@ export interface SignalingChannelAttributes {
   /**
    * The ARN of the channel.
    *
-   * @default - derived from the name; the channel can then be granted on and monitored, but `channelArn`
-   * is not available (a channel ARN ends with its creation time)
+   * @default - none: the channel can be granted on and monitored by name, but a template that uses its
+   * `channelArn` fails synth with a validation error (a channel ARN ends with its creation time)
    */
   readonly channelArn?: string;
 
@@ -207,10 +207,11 @@ export interface SignalingChannelAttributes {
  */
 export interface SignalingChannelProps {
   /**
-   * The channel's name: 1-256 characters of `a-zA-Z0-9_.-`, unique in the account and region.
+   * The channel's name, unique in its account and region.
    *
-   * A name you choose cannot be kept across a replacement (changing `channelType`): change it at the same
-   * time, or let one be generated.
+   * 1-256 characters of `a-zA-Z0-9_.-`. A second channel of the same stack with the same name is refused at
+   * synth. Changing it replaces the channel: the channel is created under the new name, then CloudFormation
+   * deletes the old one (`RemovalPolicy.RETAIN` keeps it).
    *
    * @default - generated at deploy time from the stack name, the logical ID and the CloudFormation request,
    * so that a replacement never collides with the channel it replaces
@@ -218,7 +219,9 @@ export interface SignalingChannelProps {
   readonly channelName?: string;
 
   /**
-   * The channel's type. Changing it replaces the channel.
+   * The channel's type.
+   *
+   * `SINGLE_MASTER` is the only type the service supports, so it cannot change today.
    *
    * @default SignalingChannelType.SINGLE_MASTER
    */
@@ -233,8 +236,10 @@ export interface SignalingChannelProps {
   readonly messageTtl?: Duration;
 
   /**
-   * Tags to apply to the channel, in addition to those from `Tags.of(scope)`. At most 49 in all: the service
-   * allows 50 and this library uses one to recognise the channels it creates.
+   * Tags to apply to the channel.
+   *
+   * Added to those from `Tags.of(scope)`: at most 49 in all, since the service allows 50 and this library
+   * uses one to recognise the channels it creates.
    *
    * @default - no tags
    */
@@ -266,8 +271,11 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
   }
 
   /**
-   * Import an existing signaling channel by its name. Grants apply to `channel/<name>/*`; `channelArn` is
-   * not available, since a channel ARN ends with its creation time.
+   * Import an existing signaling channel by its name.
+   *
+   * Grants apply to `channel/<name>/*`. A channel ARN ends with its creation time, so this import has none:
+   * its `channelArn` is a token, and a template that uses it fails synth with a validation error naming
+   * this construct (use `fromSignalingChannelArn` or `fromSignalingChannelAttributes` instead).
    */
   public static fromSignalingChannelName(scope: Construct, id: string, channelName: string): ISignalingChannel {
     return SignalingChannel.fromSignalingChannelAttributes(scope, id, { channelName });
@@ -304,15 +312,31 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         ? [channelArn]
         : [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${this.channelName}/*` })];
 
-      // A token, so that reading the property (or signalingChannelRef) works in every jsii language; using
-      // it in the template fails at synth, saying why.
-      public readonly channelArn = channelArn ?? Lazy.string({
-        produce: () => {
-          throw new Error(
-            `${this.node.path}: a signaling channel imported by name has no ARN (a channel ARN ends with its ` +
-            'creation time); import it with fromSignalingChannelArn or fromSignalingChannelAttributes');
-        },
-      });
+      public readonly channelArn = channelArn ?? this.unknownArn();
+
+      /**
+       * A token, so that reading the property (or signalingChannelRef) works in every jsii language. Using it
+       * in the template is reported as a validation error of this construct: an error thrown while the
+       * template resolves would surface deep inside aws-cdk-lib's resolver, under its minified source.
+       */
+      private unknownArn(): string {
+        let used = false;
+        this.node.addValidation({
+          validate: () => used ? [
+            'channelArn is used, but a signaling channel imported by name has no ARN (a channel ARN ends with ' +
+            'its creation time): import it with fromSignalingChannelArn or fromSignalingChannelAttributes ' +
+            'to use its ARN',
+          ] : [],
+        });
+        // Resolved before validation (aws-cdk-lib resolves every template element to find references), so
+        // the placeholder never reaches a template that synthesizes.
+        return Lazy.uncachedString({
+          produce: () => {
+            used = true;
+            return `<no ARN: ${this.node.path} was imported by name>`;
+          },
+        });
+      }
     }
 
     return new Import(scope, id, {
@@ -386,7 +410,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         [ChannelProperty.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }, { omitEmptyArray: true }),
       },
     });
-    provider.addChannel(resource, props.channelName);
+    provider.addChannel(resource, props.channelName, this);
     if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.DESTROY) {
       this.applyRemovalPolicy(props.removalPolicy);
     }

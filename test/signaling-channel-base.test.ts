@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -91,12 +91,24 @@ describe('imports', () => {
     expect(channel.channelArn).toBe(ARN);
   });
 
-  test('a channel imported by name has no ARN: reading it works, using it fails at synth and says why', () => {
+  test('a channel imported by name has no ARN: reading it works, using it fails synth with a validation error naming the fix', () => {
     const { stack } = setup();
     const channel = SignalingChannel.fromSignalingChannelName(stack, 'Imported', 'front-door');
-
     expect(channel.signalingChannelRef.signalingChannelName).toBe('front-door');
-    expect(() => stack.resolve(channel.channelArn)).toThrow(/TestStack\/Imported: a signaling channel imported by name has no ARN/);
+    new CfnOutput(stack, 'Arn', { value: channel.channelArn });
+
+    const synth = () => App.of(stack)!.synth();
+    expect(synth).toThrow(/^Validation failed with the following errors:\n {2}\[TestStack\/Imported\] channelArn is used, but a signaling channel imported by name has no ARN .*: import it with fromSignalingChannelArn or fromSignalingChannelAttributes to use its ARN$/);
+  });
+
+  test('a channel imported by name synthesizes as long as its channelArn stays out of the template', () => {
+    const { stack, role } = setup();
+    const channel = SignalingChannel.fromSignalingChannelName(stack, 'Imported', 'front-door');
+    void channel.channelArn;
+    channel.grantConnectAsViewer(role);
+    new CfnOutput(stack, 'Name', { value: channel.channelName });
+
+    expect(() => App.of(stack)!.synth()).not.toThrow();
   });
 
   test.each([

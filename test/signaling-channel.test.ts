@@ -1,6 +1,6 @@
-import { App, CfnDeletionPolicy, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnParameter, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Fact, FactName } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { SignalingChannel, SignalingChannelType } from '../src';
 
@@ -170,13 +170,13 @@ describe('SignalingChannel', () => {
     Template.fromStack(b).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  test('the function runs on the latest Node.js runtime aws-cdk-lib knows, logs JSON to a log group with a retention', () => {
+  test('the function runs on the newest Node.js runtime aws-cdk-lib\'s region facts list for the region, logs JSON to a log group with a retention', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Doorbell');
 
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: lambda.determineLatestNodeRuntime(stack).name,
+      Runtime: Fact.find('us-east-1', FactName.LATEST_NODE_RUNTIME),
       Handler: 'index.handler',
       Timeout: 300,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('LogGroup') } },
@@ -257,5 +257,57 @@ describe('SignalingChannel', () => {
     // ...and says so.
     Annotations.fromStack(stack).hasWarning('/TestStack/KinesisVideoSignalingChannelProvider',
       Match.stringLikeRegexp("400 explicit channel names do not fit IAM's policy size limit"));
+  });
+});
+
+describe('a channel name is unique in its account and region', () => {
+  const ENV = { account: '123456789012', region: 'us-east-1' };
+
+  test('two channels with the same explicit name in one stack are refused, naming both', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Garage', { channelName: 'garage-camera' });
+
+    expect(() => new SignalingChannel(stack, 'Driveway', { channelName: 'garage-camera' })).toThrow(
+      "TestStack/Driveway: channelName 'garage-camera' is already the name of TestStack/Garage in this stack; " +
+      "a signaling channel's name is unique in its account and region: choose another name, or leave channelName out to have one generated");
+  });
+
+  test('names that are unresolved tokens are not compared', () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    new SignalingChannel(stack, 'One', { channelName: name });
+
+    expect(() => new SignalingChannel(stack, 'Two', { channelName: name })).not.toThrow();
+  });
+
+  test('two stacks of one app in the same account and region with the same name: a warning on each channel, naming the other', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: ENV });
+    const b = new Stack(app, 'B', { env: ENV });
+    new SignalingChannel(a, 'Garage', { channelName: 'garage-camera' });
+    new SignalingChannel(b, 'Garage', { channelName: 'garage-camera' });
+    new SignalingChannel(b, 'Porch', { channelName: 'porch-camera' });
+
+    const warning = (other: string) => Match.stringLikeRegexp(
+      `channelName 'garage-camera' is also the name of ${other}, in the same account \\(123456789012\\) and region \\(us-east-1\\): ` +
+      'whichever stack deploys second fails.*\\[ack: cdk-kvs-signaling-channel:duplicateName\\]');
+    Annotations.fromStack(a).hasWarning('/A/Garage', warning('B/Garage'));
+    Annotations.fromStack(b).hasWarning('/B/Garage', warning('A/Garage'));
+    Annotations.fromStack(b).hasNoWarning('/B/Porch', Match.anyValue());
+  });
+
+  test.each([
+    ['another region', { account: '123456789012', region: 'eu-west-1' }],
+    ['another account', { account: '210987654321', region: 'us-east-1' }],
+    ['an environment known only at deploy time', undefined],
+  ])('no warning when the other stack is in %s', (_, otherEnv) => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: ENV });
+    const b = new Stack(app, 'B', { env: otherEnv });
+    new SignalingChannel(a, 'Garage', { channelName: 'garage-camera' });
+    new SignalingChannel(b, 'Garage', { channelName: 'garage-camera' });
+
+    Annotations.fromStack(a).hasNoWarning('*', Match.stringLikeRegexp('is also the name of'));
+    Annotations.fromStack(b).hasNoWarning('*', Match.stringLikeRegexp('is also the name of'));
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Proves the npm tarball that `npx projen package` writes is what a user needs: it holds the compiled
- * library, the jsii assembly and the bundled handler, and an app outside this repository that installs it
- * (with aws-cdk-lib and constructs from the registry) synthesizes a stack with three channels served by one
- * Lambda function whose asset is the bundled handler.
+ * Proves the npm tarball that `npx projen package` writes, at the path the README's install command gives,
+ * is what a user needs: it holds the compiled library, the jsii assembly, the bundled handler and the
+ * third-party notices of what the handler bundles (scripts/third-party-notices.ts), and an app outside this
+ * repository that installs it (with aws-cdk-lib and constructs from the registry) synthesizes a stack with
+ * three channels served by one Lambda function whose asset is the bundled handler.
  *
  * Run by the `package:verify` task after `package:js`.
  */
@@ -12,19 +13,33 @@ import * as os from 'os';
 import * as path from 'path';
 
 const root = path.resolve(__dirname, '..', '..');
-const distDir = path.join(root, 'dist', 'js');
-const tarball = fs.readdirSync(distDir).find(f => /^cdk-kvs-signaling-channel@.*\.tgz$/.test(f));
-if (!tarball) throw new Error(`no tarball in ${distDir}: run npx projen package first`);
-const tarballPath = path.join(distDir, tarball);
+// The tarball the README tells users to install (the package is not on a registry yet): the build must
+// write exactly that file.
+const readmeInstall = /npm install \/path\/to\/cdk-kvs-signaling-channel\/(dist\/js\/\S+\.tgz)/.exec(
+  fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
+if (!readmeInstall) throw new Error('README.md gives no local install command (npm install /path/to/cdk-kvs-signaling-channel/dist/js/...)');
+const tarballPath = path.join(root, readmeInstall[1]);
+const tarball = path.basename(tarballPath);
+if (!fs.existsSync(tarballPath)) {
+  const written = fs.existsSync(path.dirname(tarballPath)) ? fs.readdirSync(path.dirname(tarballPath)).join(', ') : 'nothing';
+  throw new Error(`README.md says to install ${readmeInstall[1]}, which the build did not write (dist/js holds ${written})`);
+}
 
 const entries = execFileSync('tar', ['-tzf', tarballPath], { encoding: 'utf8' }).split('\n');
-for (const required of ['package/lib/index.js', 'package/.jsii', 'package/assets/lambda/signaling-channel-handler/index/index.js']) {
+const NOTICES = 'package/assets/lambda/signaling-channel-handler/THIRD-PARTY-NOTICES.txt';
+for (const required of ['package/lib/index.js', 'package/.jsii', 'package/assets/lambda/signaling-channel-handler/index/index.js', NOTICES]) {
   if (!entries.includes(required)) throw new Error(`${tarball} lacks ${required}`);
 }
 // An allowlist (package.json "files"): anything else in the tarball is a leak from the work tree.
-const shipped = /^package\/(package\.json|README\.md|LICENSE|API\.md|\.jsii|lib\/.+\.(js|d\.ts)|assets\/lambda\/signaling-channel-handler\/index\/index\.js)$/;
+const shipped = /^package\/(package\.json|README\.md|LICENSE|API\.md|\.jsii|lib\/.+\.(js|d\.ts)|assets\/lambda\/signaling-channel-handler\/(index\/index\.js|THIRD-PARTY-NOTICES\.txt))$/;
 const leaked = entries.filter(entry => entry !== '' && !shipped.test(entry));
 if (leaked.length > 0) throw new Error(`${tarball} should not ship ${leaked.slice(0, 10).join(', ')}`);
+// The notices in the tarball are those of this build's bundle (the AWS SDK's Apache-2.0 text among them).
+const shippedNotices = execFileSync('tar', ['-xOzf', tarballPath, NOTICES], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+if (shippedNotices !== fs.readFileSync(path.join(root, 'assets/lambda/signaling-channel-handler/THIRD-PARTY-NOTICES.txt'), 'utf8') ||
+  !/^ {2}@aws-sdk\/client-kinesis-video@\S+ \(Apache-2\.0\)/m.test(shippedNotices)) {
+  throw new Error(`${tarball}: ${NOTICES} is not the notices of this build's handler bundle`);
+}
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const app = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-app-'));

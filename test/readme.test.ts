@@ -1,0 +1,175 @@
+/**
+ * The README says only what is so: each claim below is read from README.md (or API.md) and checked against
+ * the code, the project's configuration or the behaviour it describes. The local install command is also
+ * checked by `package:verify`, which installs the tarball from the path the README gives.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Fact, FactName } from 'aws-cdk-lib/region-info';
+import { SignalingChannel, SignalingChannelType } from '../src';
+import { LAMBDA_NODE_VERSION } from './support/lambda-process';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const read = (file: string) => fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+const README = read('README.md');
+const PACKAGE = JSON.parse(read('package.json'));
+const TASKS = JSON.parse(read('.projen/tasks.json'));
+
+/** The text of a `## ` section of the README, heading excluded. */
+function section(heading: string): string {
+  const start = README.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`README has no section "## ${heading}"`);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end < 0 ? undefined : end);
+}
+
+/** The commands of each ```sh block of a text, comments and blank lines left out. */
+function shellCommands(text: string): string[][] {
+  return [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .map(block => block[1].split('\n').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')));
+}
+
+/** The first match of `pattern` in `text`, or a failure naming what is missing. */
+function claim(text: string, pattern: RegExp): RegExpExecArray {
+  const match = pattern.exec(text);
+  if (!match) throw new Error(`README makes no claim matching ${pattern}`);
+  return match;
+}
+
+describe('commands', () => {
+  test('"Try it": the first command installs, the second does not install again', () => {
+    const [first, second] = shellCommands(section('Try it: two commands'));
+    expect(first).toEqual(['npm ci && npx projen example']);
+    expect(second).toEqual(['npx projen build']);
+  });
+
+  test('the README\'s test command from a clean clone is, verbatim, the one .ci/run runs', () => {
+    const ciRun = read('.ci/run');
+    const verbatim = claim(ciRun, /# --- the README's test command, verbatim ---\n(.*)\n# ---\n/)[1];
+    const stated = claim(section('Try it: two commands'), /From a clean clone, without step 1, the test command is `([^`]+)`/)[1];
+    expect(verbatim).toBe(stated);
+    expect(stated.startsWith('npm ci && ')).toBe(true);
+    expect(README).toContain('`.ci/run` runs it in a clean clone');
+  });
+
+  test('`npx projen test` is described with every step the test task runs', () => {
+    const description = claim(README, /^- `npx projen test`: ([\s\S]*?)\n- /m)[1];
+    const steps: Array<{ execArgs?: string[]; spawn?: string }> = TASKS.tasks.test.steps;
+    const names = steps.map(step => step.spawn ?? step.execArgs![0]);
+    expect(names).toEqual(['jest', 'eslint', 'typecheck', 'integ']);
+    for (const name of names) expect(description).toContain(name);
+  });
+});
+
+describe('install', () => {
+  test('the local install command names the tarball jsii-pacmak writes for this package and version', () => {
+    const command = shellCommands(section('Install'))[0][0];
+    expect(command).toBe(`npm install /path/to/cdk-kvs-signaling-channel/dist/js/${PACKAGE.name}@${PACKAGE.version}.jsii.tgz`);
+    expect(section('Install')).toContain('not on a public registry yet');
+  });
+
+  test('the peer dependency ranges are package.json\'s', () => {
+    for (const [name, range] of Object.entries(PACKAGE.peerDependencies)) {
+      expect(section('Install')).toContain(`\`${name}\` \`${range}\``);
+    }
+  });
+});
+
+describe('Node.js', () => {
+  /** The environment every projen task runs with (.projen/tasks.json, from `.projenrc.ts`). */
+  const TASK_ENV: Record<string, string> = TASKS.env;
+
+  test('the variables the README names are set for every task, as the README gives them', () => {
+    for (const name of ['JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']) {
+      expect(TASK_ENV[name]).toBeDefined();
+      expect(section('Try it: two commands')).toContain(`\`${name}=${TASK_ENV[name]}\``);
+    }
+  });
+
+  test('jsii prints no end-of-life banner with the tasks\' environment', () => {
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'jsii', 'bin', 'jsii'), '--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: TASK_ENV.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr + run.stdout).not.toMatch(/end-of-life/);
+  });
+
+  test('the AWS SDK emits no Node.js version warning with the tasks\' environment, and does without it', () => {
+    const emitFor = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['-e',
+      'require("@aws-sdk/core/client").emitWarningIfUnsupportedVersion("v18.0.0")'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined, ...env },
+    }).stderr;
+
+    expect(emitFor({})).toMatch(/NodeVersionSupportWarning/);
+    expect(emitFor({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: TASK_ENV.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED })).toBe('');
+  });
+
+  test('the Node.js the end-to-end suite runs the handler under is the one the README names', () => {
+    expect(section('Try it: two commands')).toContain(`bundled handler under Node.js ${LAMBDA_NODE_VERSION}`);
+    expect(section('How it is tested')).toContain(`under Node.js ${LAMBDA_NODE_VERSION}`);
+  });
+
+  test('the runtime: the one aws-cdk-lib\'s region facts list, at the aws-cdk-lib the tests use', () => {
+    const cdkVersion = JSON.parse(read('node_modules/aws-cdk-lib/package.json')).version;
+    const runtime = Fact.find('us-east-1', FactName.LATEST_NODE_RUNTIME);
+    expect(README).toContain(`${runtime} with aws-cdk-lib ${cdkVersion}`);
+
+    const stack = new Stack(new App(), 'TestStack', { env: { region: 'us-east-1' } });
+    new SignalingChannel(stack, 'Channel');
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Runtime: runtime });
+  });
+});
+
+describe('the provider role', () => {
+  /** A stack with `count` channels whose explicit names are `length` characters long. */
+  function stackWithNames(count: number, length: number): Stack {
+    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
+    for (let i = 0; i < count; i++) {
+      new SignalingChannel(stack, `Channel${i}`, { channelName: `c${i}-`.padEnd(length, 'x') });
+    }
+    return stack;
+  }
+
+  function widened(stack: Stack): boolean {
+    const role = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
+    const resources = stack.resolve(role.Properties.Policies[0].PolicyDocument.Statement[0].Resource);
+    return JSON.stringify(resources).includes(':channel/*"');
+  }
+
+  const [, namesOf20, namesOf256] = claim(README,
+    /while the explicit names fit\s+the policy's budget, about (\d+) names of 20 characters \((\d+) of the longest, 256\)/).map(Number);
+
+  test.each([[namesOf20, 20], [namesOf256, 256]])('%i explicit names of %i characters fit; one more widens the role to channel/*, with a warning', (count, length) => {
+    expect(widened(stackWithNames(count, length))).toBe(false);
+
+    const past = stackWithNames(count + 1, length);
+    expect(widened(past)).toBe(true);
+    Annotations.fromStack(past).hasWarning('/TestStack/KinesisVideoSignalingChannelProvider',
+      Match.stringLikeRegexp('\\[ack: cdk-kvs-signaling-channel:policyWidened\\]'));
+    expect(README).toContain('`cdk-kvs-signaling-channel:policyWidened`');
+  });
+});
+
+describe('properties', () => {
+  test('channelType cannot change: SINGLE_MASTER is its only value', () => {
+    expect(Object.values(SignalingChannelType)).toEqual(['SINGLE_MASTER']);
+    expect(README).toMatch(/\| `channelType` \| `SINGLE_MASTER` \| cannot change today: `SINGLE_MASTER` is its only value \|/);
+  });
+});
+
+describe('API.md', () => {
+  test('every summary in its tables is one sentence', () => {
+    const summaries = read('API.md').split('\n')
+      .filter(line => line.startsWith('| <code><a href='))
+      .map(line => line.split(' | ').pop()!.replace(/ \|$/, ''));
+    expect(summaries.length).toBeGreaterThan(20);
+    const longer = summaries.filter(summary => /[.;!?]\s+[A-Z`]/.test(summary));
+    expect(longer).toEqual([]);
+  });
+});
