@@ -48,7 +48,10 @@ const NEXT_LOOK_MS = 500;
 const LOOK_GROWTH = 1.5;
 /** However few the channels, a channel is never looked at less often than every 2 s... */
 const MIN_LOOK_CEILING_MS = 2_000;
-/** ...and each look is jittered by ±10%, so channels that started together do not look together. */
+/**
+ * ...and each look comes up to 10% later than planned, so channels that started together do not look
+ * together; never earlier, so a look is never wasted on a transition that cannot have ended.
+ */
 const LOOK_JITTER = 0.1;
 
 /** Each throttled call doubles the request's later waits, up to 8 times. */
@@ -84,7 +87,7 @@ export class Pacer {
     const planned = afterOwnCall && attempt === 0
       ? FIRST_LOOK_MS
       : Math.min(ceiling, NEXT_LOOK_MS * LOOK_GROWTH ** Math.max(0, attempt - (afterOwnCall ? 1 : 0)));
-    const jitter = 1 + LOOK_JITTER * (2 * this.clock.random() - 1);
+    const jitter = 1 + LOOK_JITTER * this.clock.random();
     return planned * jitter * this.slowdown;
   }
 

@@ -30,6 +30,12 @@ const active = (ttl = 60) => ({
     SingleMasterConfiguration: { MessageTtlSeconds: ttl },
   },
 });
+/** A clock whose jitter is 0: each wait is exactly as planned. */
+function plannedClock(): FakeClock {
+  const clock = new FakeClock();
+  clock.randomValue = 0;
+  return clock;
+}
 const named = { ChannelName: 'garage-camera', MessageTtlSeconds: '60', Tags: [{ Key: 'room', Value: 'garage' }] };
 
 describe('slots', () => {
@@ -92,7 +98,7 @@ describe('calls only for what changed', () => {
     kvs.on(DescribeSignalingChannelCommand).resolvesOnce(active(60)).resolves(active(30));
     kvs.on(UpdateSignalingChannelCommand).resolves({});
 
-    const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, named));
+    const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, { ...named, MessageTtlSeconds: '30' }, named), { clock: plannedClock() });
 
     expect(response.Status).toBe('SUCCESS');
     expect(kvs.calls().map(call => call.args[0].constructor.name))
@@ -107,13 +113,23 @@ describe('looks', () => {
     const creating = { ChannelInfo: { ...active().ChannelInfo, ChannelStatus: 'CREATING' as const } };
     kvs.on(DescribeSignalingChannelCommand).resolvesOnce(creating).resolvesOnce(creating).resolvesOnce(creating).resolves(active());
 
-    const { clock } = await invoke(createEvent(named));
+    const { clock } = await invoke(createEvent(named), { clock: plannedClock() });
 
     expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 500, 750, 1125]);
   });
 
+  test('looks come up to 10% late, never early, so that channels started together do not look together', () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(clock, clock.now(), { index: 0, count: 1 });
+    clock.randomValue = 0;
+    expect(pacer.lookDelay(0, true)).toBe(FIRST_LOOK_MS);
+    clock.randomValue = 0.999;
+    expect(pacer.lookDelay(0, true)).toBeCloseTo(FIRST_LOOK_MS * 1.0999);
+  });
+
   test('in a big stack, looks never come closer than the stack\'s share of the Describe budget', () => {
     const clock = new FakeClock();
+    clock.randomValue = 0;
     const pacer = new Pacer(clock, clock.now(), { index: 0, count: 496 });
     const ceiling = 496 * 1000 / DESCRIBE_BUDGET_PER_SECOND;
     expect(pacer.lookDelay(30, true)).toBeCloseTo(ceiling);
@@ -128,10 +144,10 @@ describe('looks', () => {
       .resolvesOnce({ ChannelInfo: { ...active().ChannelInfo, ChannelStatus: 'CREATING' as const } })
       .resolves(active());
 
-    const { response, clock } = await invoke(createEvent(named));
+    const { response, clock } = await invoke(createEvent(named), { clock: plannedClock() });
 
     expect(response.Status).toBe('SUCCESS');
-    // The first look; the retry's backoff (400 ms × 0.75 jitter, doubled); the next look, doubled.
-    expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 600, 1000]);
+    // The first look; the retry's backoff (400 ms × 0.5, its least jitter, doubled); the next look, doubled.
+    expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 400, 1000]);
   });
 });

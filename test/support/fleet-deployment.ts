@@ -19,7 +19,10 @@ import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 const ENV = { account: '123456789012', region: 'us-east-1' };
 export const FLEET_STACK_NAME = 'CameraFleet';
 
-/** The versions of the fleet's app, deployed one after the other. */
+/**
+ * The versions of the fleet's app, deployed in this order: `retagged` adds a tag with `Tags.of(stack)`, and
+ * `oneTtlChanged` is `retagged` with one channel's TTL changed.
+ */
 export type FleetVersion = 'initial' | 'retagged' | 'oneTtlChanged';
 
 /** The channel whose TTL `oneTtlChanged` changes. */
@@ -31,7 +34,7 @@ function declareFleet(stack: Stack, channels: number, version: FleetVersion): vo
     new SignalingChannel(stack, `Camera${i}`, { messageTtl: Duration.seconds(ttl) });
   }
   Tags.of(stack).add('fleet', 'cameras');
-  if (version === 'retagged') {
+  if (version !== 'initial') {
     // A Tags.of change: every channel's Tags change in one deployment.
     Tags.of(stack).add('firmware', '2.1');
   }
