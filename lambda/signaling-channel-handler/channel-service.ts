@@ -9,9 +9,12 @@ import {
   UntagResourceCommand,
   UpdateSignalingChannelCommand,
 } from '@aws-sdk/client-kinesis-video';
-import { Deadline, RETRY_BACKOFF } from './clock';
+import { Deadline, DeadlineExceededError, RETRY_BACKOFF } from './clock';
 import { Logger } from './logger';
 import { Pacer } from './pacing';
+
+/** A last look at a channel comes at least this long before the deadline: time for the Describe to answer. */
+const LOOK_BEFORE_DEADLINE_MS = 1_000;
 
 /** TagResource and UntagResource take at most this many tags per call. */
 export const TAGS_PER_CALL = 50;
@@ -100,8 +103,7 @@ export class ChannelService {
         }
         this.log('WARN', 'retrying', { operation, error: name, attempt });
         try {
-          await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`,
-            this.pacer.slowdownFactor);
+          await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
         } catch (deadlineError) {
           this.log('ERROR', 'gave up retrying at the deadline', { operation, error: name });
           // A missing permission says more than "timed out": name it.
@@ -113,7 +115,7 @@ export class ChannelService {
 
   /** Back off before trying a step again (a busy or changed channel), or throw at the deadline. */
   public async pause(attempt: number, what: string): Promise<void> {
-    await this.bound.backoff(RETRY_BACKOFF, attempt, what, this.pacer.slowdownFactor);
+    await this.bound.backoff(RETRY_BACKOFF, attempt, what);
   }
 
   private explain(operation: string, resource: string, error: unknown): Error {
@@ -209,7 +211,7 @@ export class ChannelService {
   public async waitForActive(arn: string, options: { afterOwnCall: boolean; justCreated?: boolean }): Promise<ChannelInfo> {
     let lastStatus = options.afterOwnCall ? 'not looked at yet' : 'in transition';
     for (let attempt = 0; ; attempt++) {
-      await this.bound.sleep(this.pacer.lookDelay(attempt, options.afterOwnCall),
+      await this.sleepBeforeLook(this.pacer.lookDelay(attempt, options.afterOwnCall),
         `waiting for signaling channel ${arn} to become ACTIVE (last status: ${lastStatus})`);
       const info = await this.describe({ arn });
       lastStatus = info?.ChannelStatus ?? 'not found yet';
@@ -226,10 +228,22 @@ export class ChannelService {
     }
   }
 
+  /**
+   * Wait before a look, but never so long that the deadline leaves no time for it: a look planned past the
+   * deadline comes just before it instead, so the request never gives up without a last look.
+   */
+  private async sleepBeforeLook(plannedMs: number, what: string): Promise<void> {
+    const latest = this.bound.remainingMs() - LOOK_BEFORE_DEADLINE_MS;
+    if (latest <= 0) {
+      throw new DeadlineExceededError(what);
+    }
+    await this.bound.sleep(Math.min(plannedMs, latest), what);
+  }
+
   /** Poll until a channel seen DELETING no longer exists (its name is to be used again). */
   public async waitUntilGone(channel: { arn?: string; name?: string }): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      await this.bound.sleep(this.pacer.lookDelay(attempt, false),
+      await this.sleepBeforeLook(this.pacer.lookDelay(attempt, false),
         `waiting for signaling channel ${channel.arn ?? channel.name} to be deleted (last status: DELETING)`);
       if (await this.describe(channel) === undefined) {
         return;

@@ -66,12 +66,10 @@ export class Deadline {
     return this.cancellation.signal.aborted || this.clock.now() >= this.at;
   }
 
-  /**
-   * Sleep the attempt-th backoff delay (times `scale`), or throw if it would end past the deadline.
-   */
-  public async backoff(policy: BackoffPolicy, attempt: number, what: string, scale = 1): Promise<void> {
+  /** Sleep the attempt-th backoff delay, or throw if it would end past the deadline. */
+  public async backoff(policy: BackoffPolicy, attempt: number, what: string): Promise<void> {
     const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
-    await this.sleep(scale * ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random()), what);
+    await this.sleep(ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random()), what);
   }
 
   /** Sleep `ms`, or throw if that would end past the deadline. */

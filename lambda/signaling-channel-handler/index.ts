@@ -37,10 +37,10 @@ export interface HandlerDependencies {
 let defaultClient: KinesisVideoClient | undefined;
 
 function defaultDependencies(): HandlerDependencies {
-  // One client per container. The SDK does not retry: ChannelService retries every call itself, paced with
-  // the rest of the stack, so each call it sends is one it meant to send.
+  // One client per container; the SDK retries server errors and dropped connections 3 times before we see
+  // them (not ClientLimitExceededException, an HTTP 400: ChannelService retries that itself, paced).
   defaultClient ??= new KinesisVideoClient({
-    maxAttempts: 1,
+    maxAttempts: 3,
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 15_000 },
   });
   return { client: defaultClient, clock: systemClock, log: jsonLogger, slotTable: process.env[ProviderEnvironment.CHANNEL_SLOTS] };

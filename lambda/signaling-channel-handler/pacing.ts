@@ -17,7 +17,8 @@
  *   share of `DESCRIBE_BUDGET_PER_SECOND` allows. So a stack sends about two Describes per request: at most
  *   `2 × 1000 / SLOT_SPACING_MS` a second.
  * - **Slowing down when throttled.** ClientLimitExceededException means the account is busier than this stack
- *   alone: every later wait of the request grows.
+ *   alone: the throttled call is retried with exponential backoff (channel-service.ts), and every later look
+ *   of the request comes twice as late.
  */
 import { Clock, Deadline } from './clock';
 import { ChannelSlot } from '../../src/channel-slots';
@@ -54,8 +55,8 @@ const MIN_LOOK_CEILING_MS = 2_000;
  */
 const LOOK_JITTER = 0.1;
 
-/** Each throttled call doubles the request's later waits, up to 8 times. */
-const MAX_SLOWDOWN = 8;
+/** Each throttled call doubles the request's later looks, up to 4 times. */
+const MAX_SLOWDOWN = 4;
 
 /** The schedule of one request's calls. */
 export class Pacer {
@@ -89,11 +90,6 @@ export class Pacer {
       : Math.min(ceiling, NEXT_LOOK_MS * LOOK_GROWTH ** Math.max(0, attempt - (afterOwnCall ? 1 : 0)));
     const jitter = 1 + LOOK_JITTER * this.clock.random();
     return planned * jitter * this.slowdown;
-  }
-
-  /** The factor every later wait of this request is multiplied by. */
-  public get slowdownFactor(): number {
-    return this.slowdown;
   }
 
   /** The service throttled a call: the account is busier than this stack alone. */

@@ -137,7 +137,7 @@ describe('looks', () => {
     expect(few.lookDelay(30, true)).toBeCloseTo(2_000);
   });
 
-  test('throttling slows every later wait of the request', async () => {
+  test('throttling slows every later look of the request', async () => {
     kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
     kvs.on(DescribeSignalingChannelCommand)
       .rejectsOnce(new ClientLimitExceededException({ message: 'slow down', $metadata: {} }))
@@ -147,7 +147,7 @@ describe('looks', () => {
     const { response, clock } = await invoke(createEvent(named), { clock: plannedClock() });
 
     expect(response.Status).toBe('SUCCESS');
-    // The first look; the retry's backoff (400 ms × 0.5, its least jitter, doubled); the next look, doubled.
-    expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 400, 1000]);
+    // The first look; the retry's backoff (400 ms × 0.5, its least jitter); the next look, doubled.
+    expect(clock.sleeps).toEqual([FIRST_LOOK_MS, 200, 1000]);
   });
 });
