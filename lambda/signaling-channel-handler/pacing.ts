@@ -18,7 +18,7 @@
  *   `2 × 1000 / SLOT_SPACING_MS` a second.
  * - **Slowing down when throttled.** ClientLimitExceededException means the account is busier than this stack
  *   alone: the throttled call is retried with exponential backoff (channel-service.ts), and every later look
- *   of the request comes twice as late.
+ *   of the request comes twice as late, up to the ceiling of the looks' intervals.
  */
 import { Clock, Deadline } from './clock';
 import { ChannelSlot } from '../../src/channel-slots';
@@ -55,7 +55,7 @@ const MIN_LOOK_CEILING_MS = 2_000;
  */
 const LOOK_JITTER = 0.1;
 
-/** Each throttled call doubles the request's later looks, up to 4 times. */
+/** Each throttled call doubles the request's later looks, up to 4 times and up to the look ceiling. */
 const MAX_SLOWDOWN = 4;
 
 /** The schedule of one request's calls. */
@@ -89,7 +89,8 @@ export class Pacer {
       ? FIRST_LOOK_MS
       : Math.min(ceiling, NEXT_LOOK_MS * LOOK_GROWTH ** Math.max(0, attempt - (afterOwnCall ? 1 : 0)));
     const jitter = 1 + LOOK_JITTER * this.clock.random();
-    return planned * jitter * this.slowdown;
+    // Throttled, a look comes later, up to the ceiling: later still would only eat into the deadline.
+    return Math.min(planned * this.slowdown, Math.max(planned, ceiling)) * jitter;
   }
 
   /** The service throttled a call: the account is busier than this stack alone. */
