@@ -44,8 +44,11 @@ export function messageTtlProblem(seconds: number): string | undefined {
   return `must be a whole number of seconds from ${MESSAGE_TTL_MIN_SECONDS} to ${MESSAGE_TTL_MAX_SECONDS} (got ${seconds})`;
 }
 
-/** Problems with one tag, each naming the key. */
-export function tagProblems(key: string, value: string): string[] {
+/**
+ * Problems with one tag of a Kinesis Video resource (channel or stream), each naming the key: the service's
+ * rules for tag keys and values.
+ */
+export function resourceTagProblems(key: string, value: string): string[] {
   const problems: string[] = [];
   if (key.length < 1 || key.length > TAG_KEY_MAX_LENGTH || !TAG_CHARACTERS.test(key)) {
     problems.push(
@@ -55,13 +58,19 @@ export function tagProblems(key: string, value: string): string[] {
   if (key.toLowerCase().startsWith('aws:')) {
     problems.push(`tag key ${describeString(key)} starts with 'aws:', which AWS reserves`);
   }
-  if (key === OWNERSHIP_TAG_KEY) {
-    problems.push(`tag key ${describeString(key)} is reserved by this library to mark the channels it creates`);
-  }
   if (value.length > TAG_VALUE_MAX_LENGTH || !TAG_CHARACTERS.test(value)) {
     problems.push(
       `tag ${describeString(key)} has value ${describeString(value)}; values must be 0-${TAG_VALUE_MAX_LENGTH} letters, digits, spaces and _ . : / = + - @`,
     );
+  }
+  return problems;
+}
+
+/** Problems with one tag of a channel: the service's rules, and the key this library keeps for itself. */
+export function tagProblems(key: string, value: string): string[] {
+  const problems = resourceTagProblems(key, value);
+  if (key === OWNERSHIP_TAG_KEY) {
+    problems.push(`tag key ${describeString(key)} is reserved by this library to mark the channels it creates`);
   }
   return problems;
 }

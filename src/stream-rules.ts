@@ -6,6 +6,9 @@
 
 import { describeString } from './signaling-channel-rules';
 
+/** A stream's tags follow the same rules as a channel's. */
+export { resourceTagProblems as streamTagProblems } from './signaling-channel-rules';
+
 export const STREAM_NAME_MAX_LENGTH = 256;
 const STREAM_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,256}$/;
 /** `arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>`; group 1 is the name. */
@@ -23,9 +26,6 @@ const MEDIA_TYPE_PATTERN = /^[\w\-.+]+\/[\w\-.+]+(,[\w\-.+]+\/[\w\-.+]+)*$/;
 
 /** "Kinesis video streams support up to 50 tags" (TagStream). */
 export const MAX_STREAM_TAGS = 50;
-const TAG_KEY_MAX_LENGTH = 128;
-const TAG_VALUE_MAX_LENGTH = 256;
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function streamNameProblem(name: string): string | undefined {
   if (STREAM_NAME_PATTERN.test(name)) {
@@ -54,23 +54,6 @@ export function mediaTypeProblem(mediaType: string): string | undefined {
   }
   return `must be 1-${MEDIA_TYPE_MAX_LENGTH} characters: one or more comma-separated type/subtype pairs of ` +
     `letters, digits and '_', '-', '.', '+', such as 'video/h264' or 'video/h264,audio/aac' (got ${describeString(mediaType)})`;
-}
-
-/** Problems with one tag, each naming the key. */
-export function streamTagProblems(key: string, value: string): string[] {
-  const problems: string[] = [];
-  if (key.length < 1 || key.length > TAG_KEY_MAX_LENGTH || !TAG_CHARACTERS.test(key)) {
-    problems.push(`tag key ${describeString(key)} must be 1-${TAG_KEY_MAX_LENGTH} letters, digits, spaces and _ . : / = + - @`);
-  }
-  if (key.toLowerCase().startsWith('aws:')) {
-    problems.push(`tag key ${describeString(key)} starts with 'aws:', which AWS reserves`);
-  }
-  if (value.length > TAG_VALUE_MAX_LENGTH || !TAG_CHARACTERS.test(value)) {
-    problems.push(
-      `tag ${describeString(key)} has value ${describeString(value)}; values must be 0-${TAG_VALUE_MAX_LENGTH} letters, digits, spaces and _ . : / = + - @`,
-    );
-  }
-  return problems;
 }
 
 export function streamTagCountProblem(count: number): string | undefined {
