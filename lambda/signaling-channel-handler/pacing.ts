@@ -60,7 +60,7 @@ export const STORAGE_SLOT_SPACING_MS = 125;
  * (`FIRST_LOOK_MS` plus its 10% jitter), so that channels created 25 ms apart do not all enable storage within
  * the same second once ACTIVE, but keep to their 125 ms turns. Updates start theirs at once.
  */
-export const STORAGE_AFTER_CREATE_MS = FIRST_LOOK_MS * 1.1;
+export const STORAGE_AFTER_CREATE_MS = Math.ceil(FIRST_LOOK_MS * 1.1);
 
 /** Looks after the first: 500 ms apart, growing by half each time. */
 const NEXT_LOOK_MS = 500;
