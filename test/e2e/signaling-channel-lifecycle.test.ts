@@ -205,10 +205,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(name).toMatch(GENERATED_NAME);
     expect(answer.Data).toEqual({ ChannelArn: arn, ChannelName: name });
     expect(s.kvs.channels()[0].tags[OWNERSHIP_TAG_KEY]).toBe(create.first.event.RequestId);
-    expectStackState(s);
+    await expectStackState(s);
 
     expectAnswer(s, (await s.resource.delete()).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -224,10 +224,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(s.kvs.channels()[0]).toMatchObject({ arn, messageTtlSeconds: 90 });
     expect(s.kvs.channels()[0].version).not.toBe(versionBefore);
     expect(s.kvs.callsTo('CreateSignalingChannel')).toHaveLength(1);
-    expectStackState(s);
+    await expectStackState(s);
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -245,10 +245,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
       [OWNERSHIP_TAG_KEY]: expect.any(String),
     });
     expect(s.kvs.callsTo('UpdateSignalingChannel')).toHaveLength(0); // the TTL did not change
-    expectStackState(s, { tagsAddedOutside: { 'cost-center': '42' } });
+    await expectStackState(s, { tagsAddedOutside: { 'cost-center': '42' } });
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -262,10 +262,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(newArn).toContain(':channel/front-door-camera-v2/');
     expect(update.exchanges.map(x => [x.event.RequestType, x.event.PhysicalResourceId])).toEqual([['Update', oldArn], ['Delete', oldArn]]);
     expectAnswer(s, update.exchanges[1], 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -279,10 +279,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(update.exchanges.map(x => [x.event.RequestType, x.event.PhysicalResourceId])).toEqual([['Update', oldArn], ['Delete', newArn]]);
     expectAnswer(s, update.exchanges[1], 'SUCCESS');
     expect(s.kvs.channels()).toEqual([before]);
-    expectStackState(s);
+    await expectStackState(s);
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -302,10 +302,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     // Back to the service's default TTL; the tags the failed update added are gone again.
     expect(s.kvs.channels()[0]).toMatchObject({ arn, messageTtlSeconds: 60 });
     expect(Object.keys(s.kvs.channels()[0].tags)).toEqual([OWNERSHIP_TAG_KEY]);
-    expectStackState(s);
+    await expectStackState(s);
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -321,10 +321,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(failed.Reason).toContain('kinesisvideo:UpdateSignalingChannel');
     expectAnswer(s, update.exchanges[1], 'SUCCESS');
     expect(s.kvs.channels()[0]).toMatchObject({ arn, messageTtlSeconds: 30 });
-    expectStackState(s);
+    await expectStackState(s);
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -341,7 +341,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expectAnswer(s, await s.resource.send(deleted.first.event), 'SUCCESS');
     // The channel was already on its way out: no delete of the handler's was ever accepted.
     expect(s.kvs.callsTo('DeleteSignalingChannel').filter(call => call.httpStatus === 200)).toEqual([]);
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -354,7 +354,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(create.exchanges[1].event).toMatchObject({ RequestType: 'Delete', PhysicalResourceId: failed.PhysicalResourceId });
     expectAnswer(s, create.exchanges[1], 'SUCCESS');
     expect(s.kvs.calls.filter(call => call.operation !== 'DescribeSignalingChannel')).toEqual([]);
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -366,7 +366,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expect(failed.Reason).toContain('InvalidArgumentException');
     expect(s.cfn.responsesTo(create.first.event.RequestId)[0].bytes).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     expectAnswer(s, create.exchanges[1], 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -382,7 +382,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     for (const operation of ['UpdateSignalingChannel', 'DeleteSignalingChannel', 'TagResource', 'UntagResource'] as const) {
       expect(s.kvs.callsTo(operation)).toEqual([]);
     }
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -399,9 +399,9 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     // CloudFormation took the first answer.
     s.resource.properties = s.versions.initial;
     s.resource.physicalResourceId = arn;
-    expectStackState(s);
+    await expectStackState(s);
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -428,7 +428,7 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expectAnswer(s, create.exchanges[1], 'SUCCESS');
     const accepted = s.kvs.callsTo('DeleteSignalingChannel').filter(call => call.httpStatus === 200);
     expect(accepted.map(call => call.input.ChannelARN)).toEqual([failed.PhysicalResourceId]);
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -437,22 +437,22 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     s.kvs.injectFault('CreateSignalingChannel', 'throttle', 3);
     s.kvs.injectFault('DescribeSignalingChannel', 'throttle', 2);
     expectAnswer(s, (await s.resource.create(s.versions.initial)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('ListTagsForResource', 'throttle', 2);
     s.kvs.injectFault('UntagResource', 'throttle', 1);
     s.kvs.injectFault('TagResource', 'throttle', 2);
     expectAnswer(s, (await s.resource.update(s.versions.retagged)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('UpdateSignalingChannel', 'throttle', 2);
     expectAnswer(s, (await s.resource.update(s.versions.longerTtl)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('DeleteSignalingChannel', 'throttle', 2);
     expectAnswer(s, (await s.resource.delete()).first, 'SUCCESS');
     expect(s.kvs.pendingFaults()).toEqual({});
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -464,12 +464,12 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
 
     expectAnswer(s, (await s.resource.update(s.versions.longerTtl)).first, 'SUCCESS');
     expect(s.kvs.callsTo('UpdateSignalingChannel').map(call => call.errorType ?? call.httpStatus)).toEqual(['ResourceInUseException', 200]);
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('DeleteSignalingChannel', 'resourceInUse', 2);
     expectAnswer(s, (await s.resource.delete()).first, 'SUCCESS');
     expect(s.kvs.pendingFaults()).toEqual({});
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -482,10 +482,10 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     expectAnswer(s, (await s.resource.update(s.versions.longerTtl)).first, 'SUCCESS');
     expect(s.kvs.callsTo('UpdateSignalingChannel').map(call => call.errorType ?? call.httpStatus)).toEqual(['VersionMismatchException', 200]);
     expect(s.kvs.channels()[0].messageTtlSeconds).toBe(90);
-    expectStackState(s);
+    await expectStackState(s);
 
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -495,17 +495,17 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     s.kvs.injectFault('CreateSignalingChannel', 'internalError', 4);
     s.kvs.injectFault('DescribeSignalingChannel', 'internalError', 4);
     expectAnswer(s, (await s.resource.create(s.versions.initial)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('UpdateSignalingChannel', 'internalError', 4);
     s.kvs.injectFault('ListTagsForResource', 'internalError', 4);
     expectAnswer(s, (await s.resource.update(s.versions.longerTtl)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('DeleteSignalingChannel', 'internalError', 4);
     expectAnswer(s, (await s.resource.delete()).first, 'SUCCESS');
     expect(s.kvs.pendingFaults()).toEqual({});
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -516,19 +516,19 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     s.kvs.injectFault('DescribeSignalingChannel', 'dropConnection', 2);
     expectAnswer(s, (await s.resource.create(s.versions.initial)).first, 'SUCCESS');
     expect(s.kvs.callsTo('CreateSignalingChannel').map(call => call.errorType ?? call.httpStatus)).toEqual(['dropped', 'ResourceInUseException']);
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('UpdateSignalingChannel', 'dropConnectionAfterApplying', 1);
     s.kvs.injectFault('TagResource', 'dropConnection', 1);
     expectAnswer(s, (await s.resource.update(s.versions.longerTtl)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
     expectAnswer(s, (await s.resource.update(s.versions.retagged)).first, 'SUCCESS');
-    expectStackState(s);
+    await expectStackState(s);
 
     s.kvs.injectFault('DeleteSignalingChannel', 'dropConnectionAfterApplying', 1);
     expectAnswer(s, (await s.resource.delete()).first, 'SUCCESS');
     expect(s.kvs.pendingFaults()).toEqual({});
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -536,9 +536,9 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     const s = await newStage({ kvs: { newChannelInvisibleMs: 1_000 } });
     expectAnswer(s, (await s.resource.create(s.versions.initial)).first, 'SUCCESS');
     expect(s.kvs.callsTo('DescribeSignalingChannel').some(call => call.errorType === 'ResourceNotFoundException')).toBe(true);
-    expectStackState(s);
+    await expectStackState(s);
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 
@@ -548,9 +548,9 @@ describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntim
     const create = await s.resource.create(s.versions.initial);
     expectAnswer(s, create.first, 'SUCCESS');
     expect(s.cfn.responsesTo(create.first.event.RequestId).map(r => r.answeredStatus)).toEqual([503, 503, 200]);
-    expectStackState(s);
+    await expectStackState(s);
     await s.resource.delete();
-    expectStackState(s);
+    await expectStackState(s);
     expectProtocolKept(s);
   });
 });
@@ -569,8 +569,9 @@ function expectAnswer(s: Stage, exchange: Exchange<LambdaInvocation>, status: 'S
  * The service holds exactly the channels the stack should have: the one behind the resource's physical id
  * (if it is a channel), ACTIVE, with the template's name, TTL and tags; plus the untouched foreign ones.
  */
-function expectStackState(s: Stage, options: { tagsAddedOutside?: Record<string, string> } = {}): void {
-  const channels = s.kvs.channels();
+async function expectStackState(s: Stage, options: { tagsAddedOutside?: Record<string, string> } = {}): Promise<void> {
+  // A Delete does not wait for DELETING to end (pacing.ts): give the deletions it started their time to end.
+  const channels = await channelsOnceDeletingEnds(s);
   const foreignArns = new Set(s.foreign.map(channel => channel.arn));
   for (const foreign of s.foreign) {
     expect(channels.find(channel => channel.arn === foreign.arn)).toEqual(foreign);
@@ -589,6 +590,14 @@ function expectStackState(s: Stage, options: { tagsAddedOutside?: Record<string,
   if (properties.ChannelName !== undefined) expect(channel.name).toBe(properties.ChannelName);
   expect(channel.messageTtlSeconds).toBe(Number(properties.MessageTtlSeconds ?? 60));
   expect(channel.tags).toEqual({ ...templateTags, ...options.tagsAddedOutside, [OWNERSHIP_TAG_KEY]: expect.any(String) });
+}
+
+/** The service's channels once none is DELETING, waiting at most a few transitions for that. */
+async function channelsOnceDeletingEnds(s: Stage) {
+  for (let waited = 0; waited < TRANSITION_MS * 4 && s.kvs.channels().some(channel => channel.status === 'DELETING'); waited += 25) {
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
+  return s.kvs.channels();
 }
 
 /**
