@@ -10,6 +10,7 @@ import type { ColdStartResult } from './cold-start';
 import { fleetSection, FleetResult } from './fleet';
 import { IAM_ROLE_INLINE_POLICY_LIMIT } from './footprint';
 import type { LifecycleResult } from './lifecycle';
+import { mediaStorageSection, MediaStorageResult } from './media-storage';
 import type { WayResult } from './results';
 import { CLOUDFORMATION_RESOURCE_LIMIT } from './synth';
 import type { TargetVerdict } from './targets';
@@ -30,6 +31,8 @@ export interface BenchResults {
   readonly lifecycleSkipped?: string;
   readonly fleet?: FleetResult;
   readonly fleetSkipped?: string;
+  readonly mediaStorage?: MediaStorageResult;
+  readonly mediaStorageSkipped?: string;
   readonly targets: TargetVerdict[];
   /** os.loadavg() (1, 5, 15 minutes) when the run started and ended: other work on the machine skews wall times. */
   readonly loadAverageAtStart: number[];
@@ -53,6 +56,7 @@ export function renderReport(results: BenchResults): string {
     ...lifecycleSection(results),
     ...trendSection(results, native),
     ...fleetSection(results.fleet, results.fleetSkipped),
+    ...mediaStorageSection(results.mediaStorage, results.mediaStorageSkipped),
     ...targetsSection(results),
   ].join('\n');
 }

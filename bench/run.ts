@@ -11,6 +11,7 @@ import { measureColdStart } from './cold-start';
 import { fleetTargets, measureFleet } from './fleet';
 import { measureFootprint } from './footprint';
 import { measureLifecycle } from './lifecycle';
+import { measureMediaStorage } from './media-storage';
 import { BenchResults, renderReport } from './report';
 import type { WayResult } from './results';
 import { measureSynth, resourceBudget, warmUp } from './synth';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   progress(`asset: ${asset.rawBytes} bytes, ${asset.gzipBytes} gzipped`);
   const coldStart = await optional('cold start', measureColdStart);
   const lifecycle = await optional('lifecycle', measureLifecycle);
+  const mediaStorage = await optional('media storage', measureMediaStorage);
   const library = ways.find(result => result.way.id === 'library')!;
   const fleet = await optional('fleet', () => measureFleet([FLEET_N, library.budget.nMax], progress));
 
@@ -81,6 +83,8 @@ async function main(): Promise<void> {
     lifecycleSkipped: lifecycle.skipped,
     fleet: fleet.value,
     fleetSkipped: fleet.skipped,
+    mediaStorage: mediaStorage.value,
+    mediaStorageSkipped: mediaStorage.skipped,
     targets: [
       ...judgeTargets({ library: byId('library'), native: byId('native'), asset, lifecycle: lifecycle.value }),
       ...fleetTargets(fleet.value),

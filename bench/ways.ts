@@ -4,10 +4,10 @@
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
-import { SignalingChannel } from '../src';
+import { SignalingChannel, Stream } from '../src';
 import { AwsCustomResourceChannel } from './aws-custom-resource-channel';
 
-export type WayId = 'library' | 'native' | 'awsCustomResource';
+export type WayId = 'library' | 'native' | 'awsCustomResource' | 'libraryRecording';
 
 export interface Way {
   readonly id: WayId;
@@ -62,6 +62,27 @@ export const AWS_CUSTOM_RESOURCE: Way = {
         channelName: channelName(i),
         messageTtlSeconds: MESSAGE_TTL_SECONDS,
         tags: TAGS,
+      });
+    }
+  },
+};
+
+/**
+ * This library's channels, each recording into a stream of its own (a stream takes one channel): what
+ * WebRTC ingestion adds to a stack. Not one of WAYS (the native resource cannot record): bench/media-storage.ts
+ * compares it with LIBRARY.
+ */
+export const LIBRARY_RECORDING: Way = {
+  id: 'libraryRecording',
+  label: 'this library, each channel recording into its own Stream',
+  addChannels(stack, n) {
+    for (let i = 1; i <= n; i++) {
+      const stream = new Stream(stack, `Recordings${i}`, { dataRetention: Duration.hours(24) });
+      new SignalingChannel(stack, `Channel${i}`, {
+        channelName: channelName(i),
+        messageTtl: Duration.seconds(MESSAGE_TTL_SECONDS),
+        tags: TAGS,
+        mediaStorage: { stream },
       });
     }
   },

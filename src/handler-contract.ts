@@ -22,6 +22,11 @@ export const ChannelProperty = {
   MESSAGE_TTL_SECONDS: 'MessageTtlSeconds',
   /** A list of `{ Key, Value }`, as aws-cdk-lib's `TagManager` renders key/value tags. */
   TAGS: 'Tags',
+  /**
+   * The ARN of the Kinesis video stream the channel records into (WebRTC ingestion). Absent or empty means
+   * "no media storage": a channel written by an older version of this construct (a rollback) records nothing.
+   */
+  MEDIA_STORAGE_STREAM_ARN: 'MediaStorageStreamArn',
 } as const;
 
 /** Keys of the custom resource's response `Data`, read with `CustomResource.getAttString`. */

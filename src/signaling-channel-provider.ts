@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { renderSlotTable } from './channel-slots';
 import { ProviderEnvironment } from './handler-contract';
+import type { IStream } from './stream';
 
 /** Where projen's bundler writes the handler (see `.projenrc.ts`); shipped in the npm package. */
 const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'lambda', 'signaling-channel-handler', 'index');
@@ -20,6 +21,14 @@ const HANDLER_ACTIONS = [
   'kinesisvideo:TagResource',
   'kinesisvideo:UntagResource',
 ];
+
+/** What the handler calls for channels that record into a stream; only stacks with such channels grant it. */
+const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
+/** On the streams: which channel a stream records, to name it when the service says the stream is taken. */
+const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
+
+/** The service's quota: at most this many signaling channels per account and region can have media storage. */
+export const MAX_MEDIA_STORAGE_CHANNELS = 100;
 
 /**
  * cdk-nag's finding ids for the wildcard channel ARNs of the role's policy: `Resource::<ARN>`, with pseudo
@@ -72,6 +81,9 @@ export class SignalingChannelProvider extends Construct {
   private readonly explicitChannelNames = new Map<string, IConstruct>();
   /** Every channel of the stack: the handler spaces their requests by the table rendered from them. */
   private readonly channels: CfnResource[] = [];
+  /** The channels that record, and the streams they record into (by ARN token). */
+  private recordingChannels = 0;
+  private readonly recordingStreams = new Map<string, IStream>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -121,6 +133,12 @@ export class SignalingChannelProvider extends Construct {
             `${this.explicitChannelNames.size} explicit channel names do not fit IAM's policy size limit: the provider's ` +
             'role may manage every signaling channel of this account and region (channel/*). Let more channels ' +
             'generate their names (covered by channel/<stack name>.*) to keep it scoped.');
+        }
+        if (this.recordingChannels > MAX_MEDIA_STORAGE_CHANNELS) {
+          Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:mediaStorageQuota',
+            `${this.recordingChannels} signaling channels of this stack record into a stream (mediaStorage), more ` +
+            `than the ${MAX_MEDIA_STORAGE_CHANNELS} per account and region the service allows: the channels past ` +
+            'it will fail to deploy unless the quota is raised.');
         }
         return [];
       },
@@ -178,8 +196,12 @@ export class SignalingChannelProvider extends Construct {
    * already has: the service would refuse the second channel at deploy time. Names that are unresolved
    * tokens are not compared.
    */
-  public addChannel(resource: CfnResource, channelName: string | undefined, channel: IConstruct): void {
+  public addChannel(resource: CfnResource, channelName: string | undefined, channel: IConstruct, recordsInto?: IStream): void {
     this.channels.push(resource);
+    if (recordsInto !== undefined) {
+      this.recordingChannels++;
+      this.recordingStreams.set(recordsInto.streamArn, recordsInto);
+    }
     if (channelName === undefined) return;
     const holder = this.explicitChannelNames.get(channelName);
     if (holder !== undefined && !Token.isUnresolved(channelName)) {
@@ -227,6 +249,19 @@ export class SignalingChannelProvider extends Construct {
           actions: HANDLER_ACTIONS,
           resources: this.channelResourceArns(),
         }),
+        // Only in stacks whose channels record: every other stack's policy stays as it was.
+        ...(this.recordingChannels === 0 ? [] : [
+          new iam.PolicyStatement({
+            sid: 'ConfigureMediaStorage',
+            actions: MEDIA_STORAGE_CHANNEL_ACTIONS,
+            resources: this.channelResourceArns(),
+          }),
+          new iam.PolicyStatement({
+            sid: 'FindStreamChannels',
+            actions: MEDIA_STORAGE_STREAM_ACTIONS,
+            resources: [...this.recordingStreams.keys()],
+          }),
+        ]),
         new iam.PolicyStatement({
           sid: 'WriteHandlerLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

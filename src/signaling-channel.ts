@@ -29,7 +29,8 @@ import {
   tagProblems,
 } from './signaling-channel-rules';
 import { SignalingOperation } from './signaling-operation';
-import { ThingChannelGrantOptions, thingChannelArn } from './thing-channel-grant';
+import { IStream } from './stream';
+import { ThingChannelGrantOptions, thingChannelArn, thingStreamArn } from './thing-channel-grant';
 
 /**
  * The type of a signaling channel.
@@ -61,19 +62,29 @@ export interface ISignalingChannel extends IResource, kinesisVideoRefs.ISignalin
   readonly channelName: string;
 
   /**
+   * The Kinesis video stream the channel records into (WebRTC ingestion), when known: the connect grants
+   * then include what recording needs.
+   */
+  readonly mediaStorageStream?: IStream;
+
+  /**
    * Grant the given actions on this channel to the principal.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
   /**
    * Grant what a WebRTC master needs to connect: describe the channel, get its endpoints and ICE servers,
-   * and connect as master.
+   * and connect as master. When the channel records into a stream (`mediaStorageStream`), also what a
+   * recording master needs: JoinStorageSession and DescribeMediaStorageConfiguration on the channel, and the
+   * stream's `grantWrite` (DescribeStream, GetDataEndpoint, PutMedia, and its KMS key's use if any).
    */
   grantConnectAsMaster(grantee: iam.IGrantable): iam.Grant;
 
   /**
    * Grant what a WebRTC viewer needs to connect: describe the channel, get its endpoints and ICE servers,
-   * and connect as viewer.
+   * and connect as viewer. When the channel records into a stream, also the stream's `grantWrite`
+   * (DescribeStream, GetDataEndpoint, PutMedia), which the service's ingestion guide asks of viewers too.
+   * JoinStorageSessionAsViewer (multi-viewer ingestion, a preview) is not granted: add it with `grant`.
    */
   grantConnectAsViewer(grantee: iam.IGrantable): iam.Grant;
 
@@ -110,6 +121,12 @@ const PEER_ACTIONS = [
   'kinesisvideo:GetIceServerConfig',
 ];
 
+/** What a master of a recording channel needs on the channel besides connecting (WebRTC ingestion). */
+const STORAGE_MASTER_ACTIONS = [
+  'kinesisvideo:JoinStorageSession',
+  'kinesisvideo:DescribeMediaStorageConfiguration',
+];
+
 /** Refused however it is asked for: as a prop, by `applyRemovalPolicy`, or by `RemovalPolicies.of(scope)`. */
 const SNAPSHOT_PROBLEM = 'removalPolicy SNAPSHOT is not supported: a signaling channel has no snapshot (use DESTROY or RETAIN)';
 
@@ -124,6 +141,7 @@ const OPERATION_DIMENSION = 'Operation';
 export abstract class SignalingChannelBase extends Resource implements ISignalingChannel {
   public abstract readonly channelArn: string;
   public abstract readonly channelName: string;
+  public abstract readonly mediaStorageStream?: IStream;
 
   /**
    * The resources a grant on this channel applies to: its ARN, or `channel/<name>/*` when only the name is
@@ -140,11 +158,18 @@ export abstract class SignalingChannelBase extends Resource implements ISignalin
   }
 
   public grantConnectAsMaster(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster');
+    const stream = this.mediaStorageStream;
+    if (stream === undefined) {
+      return this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster');
+    }
+    return this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster', ...STORAGE_MASTER_ACTIONS)
+      .combine(stream.grantWrite(grantee));
   }
 
   public grantConnectAsViewer(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsViewer');
+    const grant = this.grant(grantee, ...PEER_ACTIONS, 'kinesisvideo:ConnectAsViewer');
+    const stream = this.mediaStorageStream;
+    return stream === undefined ? grant : grant.combine(stream.grantWrite(grantee));
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -200,6 +225,27 @@ export interface SignalingChannelAttributes {
    * @default - parsed from `channelArn`
    */
   readonly channelName?: string;
+
+  /**
+   * Where the channel records, if it does: the connect grants then include what recording needs.
+   *
+   * @default - the channel records nothing
+   */
+  readonly mediaStorage?: MediaStorage;
+}
+
+/**
+ * Where a signaling channel records the media its master sends (WebRTC ingestion): the master joins a
+ * storage session instead of connecting peer to peer, and the service writes its video and audio into the
+ * stream.
+ */
+export interface MediaStorage {
+  /**
+   * The Kinesis video stream the channel records into. It must keep data (`dataRetention` of at least an
+   * hour) and record no other channel: a stream takes one channel. Replacing the stream (a new ARN) moves
+   * the channel's recording to the new one in the same deployment.
+   */
+  readonly stream: IStream;
 }
 
 /**
@@ -252,6 +298,15 @@ export interface SignalingChannelProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Record the channel's media into a Kinesis video stream (WebRTC ingestion; media storage ENABLED).
+   * Enabled once the channel is ACTIVE; adding, changing or removing it updates the channel in place.
+   * Not available in the China regions; at most 100 channels per account and region can record.
+   *
+   * @default - the channel records nothing (media storage DISABLED)
+   */
+  readonly mediaStorage?: MediaStorage;
 }
 
 /**
@@ -289,7 +344,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     id: string,
     attrs: SignalingChannelAttributes,
   ): ISignalingChannel {
-    const { channelArn, channelName } = attrs;
+    const { channelArn, channelName, mediaStorage } = attrs;
     if (channelArn === undefined && channelName === undefined) {
       throw new Error(`${scope.node.path}/${id}: give channelArn, channelName or both to import a signaling channel`);
     }
@@ -308,6 +363,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
 
     class Import extends SignalingChannelBase {
       public readonly channelName = channelName ?? channelNameFromArn(channelArn!);
+      public readonly mediaStorageStream = mediaStorage?.stream;
       protected readonly grantResourceArns = channelArn !== undefined
         ? [channelArn]
         : [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: `${this.channelName}/*` })];
@@ -352,11 +408,12 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
    * to. IAM replaces the variable with the name of the thing whose certificate signed in.
    */
   public static grantConnectAsThingMaster(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
-      actions: [...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster'],
+      actions: [...PEER_ACTIONS, 'kinesisvideo:ConnectAsMaster', ...(options.recordsIntoThingStream ? STORAGE_MASTER_ACTIONS : [])],
       resourceArns: [thingChannelArn(grantee, options)],
     });
+    return options.recordsIntoThingStream ? grant.combine(grantThingStreamWrite(grantee, options)) : grant;
   }
 
   /**
@@ -364,15 +421,21 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
    * other: the same actions as `grantConnectAsViewer`, on `channel/${credentials-iot:ThingName}/*`.
    */
   public static grantConnectAsThingViewer(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: [...PEER_ACTIONS, 'kinesisvideo:ConnectAsViewer'],
       resourceArns: [thingChannelArn(grantee, options)],
     });
+    return options.recordsIntoThingStream ? grant.combine(grantThingStreamWrite(grantee, options)) : grant;
   }
 
   public readonly channelArn: string;
   public readonly channelName: string;
+
+  /**
+   * The stream the channel records into, if `mediaStorage` was given.
+   */
+  public readonly mediaStorageStream?: IStream;
 
   /**
    * Tags of the channel. `Tags.of(scope).add(...)` reaches them like any taggable aws-cdk-lib resource.
@@ -387,6 +450,8 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     const channelType = props.channelType ?? SignalingChannelType.SINGLE_MASTER;
     const messageTtlSeconds = props.messageTtl?.toSeconds({ integral: false });
     this.validateProps(props.channelName, channelType, messageTtlSeconds, props.tags, props.removalPolicy);
+    this.mediaStorageStream = props.mediaStorage?.stream;
+    this.validateMediaStorage(this.mediaStorageStream);
 
     this.tags = new TagManager(TagType.KEY_VALUE, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, {
       tagPropertyName: ChannelProperty.TAGS,
@@ -408,9 +473,12 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         [ChannelProperty.CHANNEL_TYPE]: channelType === SignalingChannelType.SINGLE_MASTER ? undefined : channelType,
         [ChannelProperty.MESSAGE_TTL_SECONDS]: messageTtlSeconds,
         [ChannelProperty.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }, { omitEmptyArray: true }),
+        // The stream's ARN token: a stream replaced in the same deployment has a new ARN, and so the
+        // channel gets an Update that moves its recording to the new stream.
+        [ChannelProperty.MEDIA_STORAGE_STREAM_ARN]: this.mediaStorageStream?.streamArn,
       },
     });
-    provider.addChannel(resource, props.channelName, this);
+    provider.addChannel(resource, props.channelName, this, this.mediaStorageStream);
     if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.DESTROY) {
       this.applyRemovalPolicy(props.removalPolicy);
     }
@@ -458,6 +526,28 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
   }
 
   /**
+   * What the service refuses and synth can know: a stream that keeps no data (NoDataRetentionException at
+   * deploy time), and the China regions, where WebRTC ingestion is not available.
+   */
+  private validateMediaStorage(stream: IStream | undefined): void {
+    if (stream === undefined) return;
+    const problems: string[] = [];
+    const retention = stream.dataRetention;
+    if (retention !== undefined && !retention.isUnresolved() && retention.toHours({ integral: false }) === 0) {
+      problems.push(`mediaStorage.stream ${stream.node.path} keeps no data (dataRetention ${retention.toHumanString()}): ` +
+        'a channel records only into a stream with a data retention period (at least 1 hour)');
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region.startsWith('cn-')) {
+      problems.push(`mediaStorage is not available in the China regions (the stack's region is '${region}'): ` +
+        'WebRTC ingestion into a stream is offered outside China only');
+    }
+    if (problems.length > 0) {
+      throw new Error(`${this.node.path}: invalid signaling channel properties:\n  ${problems.join('\n  ')}`);
+    }
+  }
+
+  /**
    * Set the channel's DeletionPolicy and UpdateReplacePolicy, as the `removalPolicy` prop does. `SNAPSHOT`
    * is refused: a channel has no snapshot.
    */
@@ -488,6 +578,15 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     }
     return problems;
   }
+}
+
+/** What a thing's recording needs on the stream named after it: a producer's rights (PutMedia). */
+function grantThingStreamWrite(grantee: iam.IGrantable, options: ThingChannelGrantOptions): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:PutMedia'],
+    resourceArns: [thingStreamArn(grantee, options)],
+  });
 }
 
 function channelNameFromArn(channelArn: string): string {

@@ -19,6 +19,16 @@ export interface ThingChannelGrantOptions {
    * @default - the region of the grantee's stack
    */
   readonly region?: string;
+
+  /**
+   * Each thing's channel records into the Kinesis video stream named after the thing (WebRTC ingestion):
+   * grant what recording needs too, JoinStorageSession and DescribeMediaStorageConfiguration on the channel
+   * (master only) and DescribeStream, GetDataEndpoint and PutMedia on `stream/${credentials-iot:ThingName}/*`
+   * (master and viewer, as the service's ingestion guide asks).
+   *
+   * @default false
+   */
+  readonly recordsIntoThingStream?: boolean;
 }
 
 /**
@@ -27,15 +37,24 @@ export interface ThingChannelGrantOptions {
  * (the grantee, or its principal, is a construct), or pseudo parameters of the stack the policy lands in.
  */
 export function thingChannelArn(grantee: iam.IGrantable, options: ThingChannelGrantOptions): string {
+  return thingResourceArn(grantee, options, 'channel');
+}
+
+/** `arn:<partition>:kinesisvideo:<region>:<account>:stream/${credentials-iot:ThingName}/*`, likewise. */
+export function thingStreamArn(grantee: iam.IGrantable, options: ThingChannelGrantOptions): string {
+  return thingResourceArn(grantee, options, 'stream');
+}
+
+function thingResourceArn(grantee: iam.IGrantable, options: ThingChannelGrantOptions, resource: 'channel' | 'stream'): string {
   const resourceName = `${IOT_THING_NAME_VARIABLE}/*`;
   const scope = [grantee, grantee.grantPrincipal].find(candidate => Construct.isConstruct(candidate));
   if (scope) {
     return Stack.of(scope as Construct).formatArn({
       service: 'kinesisvideo',
-      resource: 'channel',
+      resource,
       resourceName,
       region: options.region,
     });
   }
-  return `arn:${Aws.PARTITION}:kinesisvideo:${options.region ?? Aws.REGION}:${Aws.ACCOUNT_ID}:channel/${resourceName}`;
+  return `arn:${Aws.PARTITION}:kinesisvideo:${options.region ?? Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${resourceName}`;
 }

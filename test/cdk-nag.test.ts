@@ -34,6 +34,10 @@ const HANDLER_ACTIONS = [
   'kinesisvideo:UpdateSignalingChannel',
 ];
 
+/** What the handler calls only for channels that record into a stream: on the channels, on the streams. */
+const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
+const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
+
 const HANDLER_SOURCE_DIR = path.join(__dirname, '..', 'lambda', 'signaling-channel-handler');
 
 /** CloudFormation's limit on the resources of one stack. */
@@ -187,6 +191,38 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 });
 
+/** A doorbell that records into a stream, its camera and phone granted, beside a channel that does not record. */
+function buildRecordingStack(app: App, env: Environment | undefined): { stack: Stack; stream: Stream } {
+  const stack = new Stack(app, 'RecordingStack', { env });
+  const stream = new Stream(stack, 'Recordings', { dataRetention: Duration.days(7) });
+  const doorbell = new SignalingChannel(stack, 'Doorbell', { mediaStorage: { stream } });
+  new SignalingChannel(stack, 'Garage', { channelName: 'garage-camera' });
+  doorbell.grantConnectAsMaster(new iam.Role(stack, 'CameraRole', { assumedBy: new iam.AccountRootPrincipal() }));
+  doorbell.grantConnectAsViewer(new iam.Role(stack, 'PhoneRole', { assumedBy: new iam.AccountRootPrincipal() }));
+  return { stack, stream };
+}
+
+describe('a stack with a channel that records into a stream', () => {
+  test.each(ENVIRONMENTS)('%s has no unsuppressed cdk-nag errors or warnings', (_, env) => {
+    const app = new App();
+    const { stack } = buildRecordingStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks());
+
+    expect(unsuppressedFindings(stack)).toEqual(OPEN_FINDINGS);
+  });
+
+  test('the role may also configure media storage on the stack\'s channels, and find the channel of its streams only', () => {
+    const { stack, stream } = buildRecordingStack(new App(), undefined);
+    const document = providerPolicyDocument(Template.fromStack(stack));
+    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'ConfigureMediaStorage', 'FindStreamChannels', 'WriteHandlerLogs']);
+    const [manage, configure, find] = document.Statement;
+    expect(configure.Action).toEqual(MEDIA_STORAGE_CHANNEL_ACTIONS[0]);
+    expect(configure.Resource).toEqual(manage.Resource);
+    expect(find.Action).toEqual(MEDIA_STORAGE_STREAM_ACTIONS[0]);
+    expect(find.Resource).toEqual(stack.resolve(stream.streamArn));
+  });
+});
+
 describe('the provider role is least privilege', () => {
   const app = new App();
   const stack = buildUserStack(app, undefined);
@@ -227,7 +263,8 @@ describe('the provider role is least privilege', () => {
         commands.add(`kinesisvideo:${match[1]}`);
       }
     }
-    expect([...commands].sort()).toEqual(HANDLER_ACTIONS);
+    // The media storage commands are granted only in stacks whose channels record (below).
+    expect([...commands].sort()).toEqual([...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS, ...MEDIA_STORAGE_STREAM_ACTIONS].sort());
   });
 
   test('it reaches only the stack\'s generated names and the channels named in the stack', () => {

@@ -6,10 +6,13 @@
  * The update is part of the test: two stacks of this app share one CloudFormation stack name. The second
  * depends on the first, so the CLI deploys the first (create) and then the second over it (update), which
  * changes TTLs and tags. The assertions then read the channels as the update left them.
+ *
+ * A third channel records into a stream that keeps a day of media (WebRTC ingestion): enabled when it is
+ * created, left as it is by the update.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { SignalingChannel } from '../src';
+import { SignalingChannel, Stream } from '../src';
 import { OWNERSHIP_TAG_KEY } from '../src/handler-contract';
 
 /** The CloudFormation stack both versions deploy to. */
@@ -54,7 +57,9 @@ function declareChannels(stack: Stack, settings: ChannelSettings) {
     messageTtl: settings.namedTtl,
     tags: settings.namedTags,
   });
-  return { generated, named };
+  const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.hours(24) });
+  const recording = new SignalingChannel(stack, 'Recording', { mediaStorage: { stream: recordings } });
+  return { generated, named, recording, recordings };
 }
 
 const app = new App();
@@ -95,5 +100,12 @@ function assertChannel(channel: SignalingChannel, ttl: Duration, tags: Record<st
 
 assertChannel(channels.generated, UPDATED.generatedTtl, UPDATED.generatedTags);
 assertChannel(channels.named, UPDATED.namedTtl!, UPDATED.namedTags, EXPLICIT_CHANNEL_NAME);
+
+// The recording channel records into its stream.
+integ.assertions
+  .awsApiCall('KinesisVideo', 'DescribeMediaStorageConfiguration', { ChannelARN: channels.recording.channelArn })
+  .expect(ExpectedResult.objectLike({
+    MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: channels.recordings.streamArn },
+  }));
 
 app.synth();

@@ -79,10 +79,11 @@ async function createChannel(
   event: { StackId: string; LogicalResourceId: string; RequestId: string },
   desired: DesiredChannel,
   ctx: LifecycleContext,
+  replacing?: string,
 ): Promise<ChannelResult> {
   const name = desired.explicitName ?? generateChannelName(event.StackId, event.LogicalResourceId, event.RequestId);
   try {
-    return await createAndWait(name, event.RequestId, desired, ctx);
+    return await createAndWait(name, event.RequestId, desired, ctx, replacing);
   } catch (error) {
     if (ctx.progress.createdChannelArn === undefined && !(error instanceof ChannelRequestError)) {
       // The Create may have reached the service without its answer reaching us (aborted at the deadline, a
@@ -93,7 +94,13 @@ async function createChannel(
   }
 }
 
-async function createAndWait(name: string, requestId: string, desired: DesiredChannel, ctx: LifecycleContext): Promise<ChannelResult> {
+async function createAndWait(
+  name: string,
+  requestId: string,
+  desired: DesiredChannel,
+  ctx: LifecycleContext,
+  replacing: string | undefined,
+): Promise<ChannelResult> {
   const { service, log, progress } = ctx;
   const tags = { ...desired.tags, [OWNERSHIP_TAG_KEY]: requestId };
 
@@ -131,6 +138,11 @@ async function createAndWait(name: string, requestId: string, desired: DesiredCh
   }
   progress.createdChannelArn = arn;
   await service.waitForActive(arn, { afterOwnCall: true, justCreated: true });
+  if (desired.mediaStorageStreamArn !== undefined) {
+    // Only an ACTIVE channel takes a media storage configuration. If this fails, the channel exists and
+    // progress holds its ARN: the FAILED answer carries it, and CloudFormation's Delete removes it.
+    await enableMediaStorage(arn, desired.mediaStorageStreamArn, ctx, { afterCreate: true, replacing });
+  }
   return result(arn, name);
 }
 
@@ -169,6 +181,8 @@ async function updateChannel(
   const typeMayChange = desired.channelType !== previous.channelType;
   const ttlChanged = desired.messageTtlSeconds !== previous.messageTtlSeconds;
   const tagsChanged = !sameTags(desired.tags, previous.tags);
+  // A stream replaced in the same deployment has a new ARN: that is a change like any other.
+  const storageChanged = desired.mediaStorageStreamArn !== previous.mediaStorageStreamArn;
   const nameChanged = desired.explicitName !== undefined
     ? desired.explicitName !== currentName
     : currentName === previous.explicitName; // an explicit name dropped; not a rollback of a failed rename
@@ -201,15 +215,94 @@ async function updateChannel(
     if (tagsChanged) {
       await reconcileTags(arn, desired.tags, previous.tags, ctx);
     }
+    if (storageChanged && desired.mediaStorageStreamArn !== undefined) {
+      await enableMediaStorage(arn, desired.mediaStorageStreamArn, ctx, { afterCreate: false });
+    } else if (storageChanged) {
+      await disableMediaStorage(arn, ctx);
+    }
   } catch (error) {
     if (!(error instanceof ChannelGoneError)) throw error;
     log('WARN', 'the channel was deleted outside the stack; creating it again', { channelArn: arn });
     return replaceChannel(event, desired, ctx);
   }
-  if (current === undefined && !tagsChanged) {
+  if (current === undefined && !tagsChanged && !storageChanged) {
     log('INFO', 'nothing to change', { channelArn: arn });
   }
   return result(arn, currentName);
+}
+
+/**
+ * Make the channel record into `streamArn`. The service's refusals become Reasons that say what to do: a
+ * stream that keeps no data, a stream that records another channel (named, from
+ * DescribeMappedResourceConfiguration). A stream that already records this channel (a request delivered
+ * twice) is success; one that records the channel this one replaces is moved to it. Anything else busy is
+ * the channel not ACTIVE yet for this operation: wait and try again, within the deadline.
+ */
+async function enableMediaStorage(
+  arn: string,
+  streamArn: string,
+  ctx: LifecycleContext,
+  options: { afterCreate: boolean; replacing?: string },
+): Promise<void> {
+  const { service, log } = ctx;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await service.updateMediaStorage(arn, 'ENABLED', streamArn, options.afterCreate);
+      log('INFO', 'media storage enabled', { channelArn: arn, streamArn });
+      return;
+    } catch (error) {
+      const name = serviceErrorName(error);
+      if (name === 'NoDataRetentionException') {
+        throw new ChannelRequestError(`Signaling channel ${arn} cannot record into Kinesis video stream ${streamArn}: ` +
+          'the stream keeps no data (NoDataRetentionException). WebRTC ingestion needs a stream with a data ' +
+          'retention period: give the stream a dataRetention of at least 1 hour (DataRetentionInHours > 0).');
+      }
+      if (name === 'ResourceNotFoundException') {
+        if (await service.describe({ arn }) === undefined) throwGone(arn);
+        throw new ChannelRequestError(`Signaling channel ${arn} cannot record into Kinesis video stream ${streamArn}: ` +
+          `the service did not find it (ResourceNotFoundException: ${(error as Error).message})`);
+      }
+      if (name !== 'ResourceInUseException') {
+        throw error;
+      }
+      const mapped = await service.mappedResources(streamArn);
+      const others = mapped.filter(mappedArn => mappedArn !== arn);
+      if (others.length === 0 && mapped.length > 0) {
+        log('INFO', 'the stream already records this channel', { channelArn: arn, streamArn });
+        return;
+      }
+      if (others.length > 0 && options.replacing !== undefined && others.every(other => other === options.replacing)) {
+        log('INFO', 'moving media storage from the channel this one replaces', { channelArn: arn, from: options.replacing, streamArn });
+        await service.updateMediaStorage(options.replacing, 'DISABLED', undefined, false);
+        continue;
+      }
+      if (others.length > 0) {
+        throw new ChannelRequestError(`Kinesis video stream ${streamArn} already records signaling channel ` +
+          `${others.join(', ')} (ResourceInUseException: a stream takes one channel). Record signaling channel ` +
+          `${arn} into another stream, or disable that channel's media storage first.`);
+      }
+      log('WARN', 'channel busy; enabling media storage again', { channelArn: arn, attempt });
+      await service.pause(attempt, `enabling media storage on signaling channel ${arn} (ResourceInUseException)`);
+    }
+  }
+}
+
+/** Stop the channel recording. A channel busy (not ACTIVE) is waited for; a channel gone is replaced. */
+async function disableMediaStorage(arn: string, ctx: LifecycleContext): Promise<void> {
+  const { service, log } = ctx;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await service.updateMediaStorage(arn, 'DISABLED', undefined, false);
+      log('INFO', 'media storage disabled', { channelArn: arn });
+      return;
+    } catch (error) {
+      const name = serviceErrorName(error);
+      if (name === 'ResourceNotFoundException') throwGone(arn);
+      if (name !== 'ResourceInUseException') throw error;
+      log('WARN', 'channel busy; disabling media storage again', { channelArn: arn, attempt });
+      await service.pause(attempt, `disabling media storage on signaling channel ${arn} (ResourceInUseException)`);
+    }
+  }
 }
 
 function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -226,14 +319,14 @@ const MAX_CLEANUP_RESERVE_MS = 60_000;
  * delete the new channel. Part of the time is kept back for that.
  */
 async function replaceChannel(
-  event: { StackId: string; LogicalResourceId: string; RequestId: string },
+  event: { StackId: string; LogicalResourceId: string; RequestId: string; PhysicalResourceId?: string },
   desired: DesiredChannel,
   ctx: LifecycleContext,
 ): Promise<ChannelResult> {
   const reserve = Math.min(MAX_CLEANUP_RESERVE_MS, ctx.service.deadline.remainingMs() / 3);
   const creating = { ...ctx, service: ctx.service.withDeadline(ctx.service.deadline.earlier(reserve)) };
   try {
-    return await createChannel(event, desired, creating);
+    return await createChannel(event, desired, creating, 'PhysicalResourceId' in event ? String(event.PhysicalResourceId) : undefined);
   } catch (error) {
     const orphan = ctx.progress.createdChannelArn;
     if (orphan === undefined) {

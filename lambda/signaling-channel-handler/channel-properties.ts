@@ -2,11 +2,13 @@ import { ChannelProperty } from '../../src/handler-contract';
 import {
   channelNameProblem,
   channelTypeProblem,
+  describeString,
   MESSAGE_TTL_DEFAULT_SECONDS,
   messageTtlProblem,
   tagCountProblem,
   tagProblems,
 } from '../../src/signaling-channel-rules';
+import { STREAM_ARN_PATTERN } from '../../src/stream-rules';
 
 /** A channel as the template declares it, parsed from ResourceProperties. */
 export interface DesiredChannel {
@@ -15,6 +17,8 @@ export interface DesiredChannel {
   readonly channelType: string;
   readonly messageTtlSeconds: number;
   readonly tags: Record<string, string>;
+  /** The stream the channel records into (media storage ENABLED); undefined: no media storage. */
+  readonly mediaStorageStreamArn?: string;
 }
 
 /** A property CloudFormation sent that the handler cannot accept; the message names it. */
@@ -62,11 +66,22 @@ export function parseChannelProperties(
 
   const tags = parseTags(props[ChannelProperty.TAGS], problems);
 
+  // Absent (older-shaped properties, a rollback) or empty: no media storage.
+  const rawStream = props[ChannelProperty.MEDIA_STORAGE_STREAM_ARN];
+  let mediaStorageStreamArn: string | undefined;
+  if (rawStream !== undefined && rawStream !== '') {
+    mediaStorageStreamArn = String(rawStream);
+    if (!STREAM_ARN_PATTERN.test(mediaStorageStreamArn)) {
+      problems.push(`${ChannelProperty.MEDIA_STORAGE_STREAM_ARN} must be a Kinesis video stream ARN, ` +
+        `arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time> (got ${describeString(mediaStorageStreamArn)})`);
+    }
+  }
+
   // The properties a resource had before an update were accepted then; rules may have tightened since.
   if (problems.length > 0 && !options.lenient) {
     throw new InvalidPropertyError(`Invalid signaling channel properties: ${problems.join('; ')}`);
   }
-  return { explicitName, channelType, messageTtlSeconds, tags };
+  return { explicitName, channelType, messageTtlSeconds, tags, mediaStorageStreamArn };
 }
 
 /** Tags arrive as `[{ Key, Value }]` (TagManager's rendering); a `{ key: value }` map is accepted too. */

@@ -16,6 +16,9 @@
  *   `FIRST_LOOK_MS` later, then the looks back off; in a big stack they never come closer than the stack's
  *   share of `DESCRIBE_BUDGET_PER_SECOND` allows. So a stack sends about two Describes per request: at most
  *   `2 × 1000 / SLOT_SPACING_MS` a second.
+ * - **A slower lane for media storage.** UpdateMediaStorageConfiguration has a quota of its own, 10 calls a
+ *   second per account: a request calls it at its storage turn, `STORAGE_SLOT_SPACING_MS` per slot (see
+ *   `untilStorageTurn`). Requests of channels that do not record never take that lane.
  * - **Slowing down when throttled.** ClientLimitExceededException means the account is busier than this stack
  *   alone: the throttled call is retried with exponential backoff (channel-service.ts), and every later look
  *   of the request comes twice as late, up to the ceiling of the looks' intervals.
@@ -43,6 +46,22 @@ export const DESCRIBE_BUDGET_PER_SECOND = 80;
  * unfinished and cost a Describe more per request, later would answer CloudFormation late.
  */
 export const FIRST_LOOK_MS = 1_500;
+
+/**
+ * Media storage calls of one stack come at most one per 125 ms: 8 a second, 80% of the 10-a-second account
+ * quota of UpdateMediaStorageConfiguration, which a request calls at most once (twice when it moves a
+ * stream off a channel it replaces). The turn is the channel's slot index times this: every channel of the
+ * stack has a slot, recording or not, so a stack whose channels all record is the worst case (496 channels:
+ * the last turn 62 s in), and one with few recording channels among many is spaced wider still.
+ */
+export const STORAGE_SLOT_SPACING_MS = 125;
+
+/**
+ * A new channel's storage turns start this late: after the latest its first look can find it ACTIVE
+ * (`FIRST_LOOK_MS` plus its 10% jitter), so that channels created 25 ms apart do not all enable storage within
+ * the same second once ACTIVE, but keep to their 125 ms turns. Updates start theirs at once.
+ */
+export const STORAGE_AFTER_CREATE_MS = Math.ceil(FIRST_LOOK_MS * 1.1);
 
 /** Looks after the first: 500 ms apart, growing by half each time. */
 const NEXT_LOOK_MS = 500;
@@ -76,6 +95,20 @@ export class Pacer {
     const wait = this.startedAt + this.slot.index * SLOT_SPACING_MS - this.clock.now();
     if (wait > 0) {
       await deadline.sleep(wait, `waiting for this channel's turn among the stack's ${this.slot.count} channels`);
+    }
+  }
+
+  /**
+   * Before the request's media storage call: wait for the channel's storage turn, `slot.index ×
+   * STORAGE_SLOT_SPACING_MS` after the invocation started (after `STORAGE_AFTER_CREATE_MS` more when the
+   * channel was just created), or go at once if it has passed. Turns are not taken again by later calls.
+   */
+  public async untilStorageTurn(deadline: Deadline, afterCreate: boolean): Promise<void> {
+    const turn = this.startedAt + (afterCreate ? STORAGE_AFTER_CREATE_MS : 0) + this.slot.index * STORAGE_SLOT_SPACING_MS;
+    const wait = turn - this.clock.now();
+    if (wait > 0) {
+      await deadline.sleep(wait,
+        `waiting for this channel's media storage turn among the stack's ${this.slot.count} channels`);
     }
   }
 

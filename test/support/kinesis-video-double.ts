@@ -10,7 +10,8 @@
  * are capitalized):
  *   POST /createSignalingChannel    POST /describeSignalingChannel   POST /updateSignalingChannel
  *   POST /deleteSignalingChannel    POST /ListTagsForResource        POST /TagResource
- *   POST /UntagResource
+ *   POST /UntagResource             POST /updateMediaStorageConfiguration
+ *   POST /describeMediaStorageConfiguration                         POST /describeMappedResourceConfiguration
  *
  * Semantics kept from the service (see shared/reference/kvs-signaling-api-notes.md):
  * - Create answers at once with the ARN; the channel is CREATING, then ACTIVE. Update: UPDATING, then ACTIVE.
@@ -26,6 +27,12 @@
  *   InvalidArgumentException, and TagsPerResourceExceededLimitException past 50 tags on a channel.
  * - Tags are not in ChannelInfo; ListTagsForResource pages them (`listTagsPageSize`).
  * - The region is the one the request was signed for (SigV4 credential scope); the account is an option.
+ * - Media storage (WebRTC ingestion): streams are put in place with `putStream` (name, retention hours).
+ *   UpdateMediaStorageConfiguration ENABLED links an ACTIVE channel to a stream: ResourceNotFoundException
+ *   for an unknown channel or stream, NoDataRetentionException for a stream that keeps no data,
+ *   ResourceInUseException when the channel is not ACTIVE or the stream records another channel. DISABLED
+ *   unlinks it. A deleted channel frees its stream. DescribeMediaStorageConfiguration (by name or ARN) and
+ *   DescribeMappedResourceConfiguration (by stream name or ARN) read the links back.
  * - Quotas (`SERVICE_QUOTAS`, from the WebRTC developer guide's quota page): at most so many calls of an
  *   operation accepted in any 1,000 ms, per account and per channel; a call over either answers
  *   ClientLimitExceededException and is recorded with the quota it hit. On by default (`enforceQuotas`).
@@ -55,6 +62,8 @@
  *   kvs.setTransitions(partial)       change durations for transitions that start from now on
  *   kvs.putChannel / updateOutOfBand / deleteOutOfBand / tagOutOfBand
  *                                     act as another client of the same account (bypassing faults)
+ *   kvs.putStream({ name, dataRetentionInHours }) / kvs.streams()
+ *                                     a stream, as another client created it; streams and what each records
  *   kvs.stop()
  */
 import { randomBytes, randomUUID } from 'crypto';
@@ -70,7 +79,10 @@ export type KinesisVideoOperation =
   | 'DeleteSignalingChannel'
   | 'ListTagsForResource'
   | 'TagResource'
-  | 'UntagResource';
+  | 'UntagResource'
+  | 'UpdateMediaStorageConfiguration'
+  | 'DescribeMediaStorageConfiguration'
+  | 'DescribeMappedResourceConfiguration';
 
 /** Request paths, exactly as the SDK's restJson1 serializer writes them. */
 const OPERATION_BY_PATH: Readonly<Record<string, KinesisVideoOperation>> = {
@@ -81,6 +93,9 @@ const OPERATION_BY_PATH: Readonly<Record<string, KinesisVideoOperation>> = {
   '/ListTagsForResource': 'ListTagsForResource',
   '/TagResource': 'TagResource',
   '/UntagResource': 'UntagResource',
+  '/updateMediaStorageConfiguration': 'UpdateMediaStorageConfiguration',
+  '/describeMediaStorageConfiguration': 'DescribeMediaStorageConfiguration',
+  '/describeMappedResourceConfiguration': 'DescribeMappedResourceConfiguration',
 };
 
 export type FaultKind =
@@ -140,6 +155,10 @@ export const SERVICE_QUOTAS: Readonly<Record<KinesisVideoOperation, Quota>> = {
   ListTagsForResource: { perAccount: 50, perChannel: 5 },
   TagResource: { perAccount: 50, perChannel: 5 },
   UntagResource: { perAccount: 50, perChannel: 5 },
+  UpdateMediaStorageConfiguration: { perAccount: 10, perChannel: 5 },
+  DescribeMediaStorageConfiguration: { perAccount: 50, perChannel: 5 },
+  // Not on the quota page: taken to be like the other Describe-style calls of the stream's side.
+  DescribeMappedResourceConfiguration: { perAccount: 50 },
 };
 
 const QUOTA_WINDOW_MS = 1_000;
@@ -168,6 +187,18 @@ export interface ChannelSnapshot {
   readonly tags: Readonly<Record<string, string>>;
   /** Epoch milliseconds. */
   readonly createdAt: number;
+  /** The stream the channel records into (media storage ENABLED); absent when DISABLED. */
+  readonly mediaStorageStreamArn?: string;
+}
+
+/** A Kinesis video stream, as the double knows it: enough for media storage. */
+export interface StreamSnapshot {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  readonly dataRetentionInHours: number;
+  /** The ARN of the channel that records into it, if one does. */
+  readonly mappedChannelArn?: string;
 }
 
 /** One request the double received. */
@@ -207,6 +238,14 @@ interface ChannelRecord {
   messageTtlSeconds: number;
   tags: Map<string, string>;
   createdAt: number;
+  mediaStorageStreamArn?: string;
+}
+
+interface StreamRecord {
+  name: string;
+  arn: string;
+  region: string;
+  dataRetentionInHours: number;
 }
 
 type Input = Record<string, unknown>;
@@ -242,6 +281,7 @@ export class KinesisVideoDouble {
   private readonly accepted = new Map<string, number[]>();
   private readonly server: http.Server;
   private readonly records = new Map<string, ChannelRecord>();
+  private readonly streamRecords = new Map<string, StreamRecord>();
   private readonly recordedCalls: RecordedCall[] = [];
   private readonly faults = new Map<KinesisVideoOperation, InjectedFault[]>();
   private readonly hooks = new Map<KinesisVideoOperation, Array<(input: Input, double: KinesisVideoDouble) => void>>();
@@ -356,6 +396,8 @@ export class KinesisVideoDouble {
     messageTtlSeconds?: number;
     tags?: Record<string, string>;
     status?: ChannelStatus;
+    /** The stream it records into (which must have been put). */
+    mediaStorageStreamArn?: string;
   }): ChannelSnapshot {
     this.settle();
     const region = channel.region ?? 'us-east-1';
@@ -366,6 +408,7 @@ export class KinesisVideoDouble {
       new Map(Object.entries(channel.tags ?? {})));
     record.status = channel.status ?? 'ACTIVE';
     record.transitionEndsAt = record.status === 'ACTIVE' ? 0 : Infinity;
+    record.mediaStorageStreamArn = channel.mediaStorageStreamArn;
     return this.snapshot(record);
   }
 
@@ -391,6 +434,28 @@ export class KinesisVideoDouble {
     this.settle();
     const record = this.findOutOfBand(channel);
     for (const [key, value] of Object.entries(tags)) record.tags.set(key, value);
+  }
+
+  /** Put a stream in place, as another client created it (a new ARN each time a name is put again). */
+  public putStream(stream: { name: string; region?: string; dataRetentionInHours: number; createdAt?: number }): StreamSnapshot {
+    const region = stream.region ?? 'us-east-1';
+    // `createdAt` fixes the ARN's creation time: a stack synthesized before the double started can name it.
+    const createdAt = stream.createdAt ?? Math.max(Date.now(), this.lastCreatedAt + 1);
+    this.lastCreatedAt = Math.max(this.lastCreatedAt, createdAt);
+    const record: StreamRecord = {
+      name: stream.name,
+      arn: `arn:${partitionOf(region)}:kinesisvideo:${region}:${this.accountId}:stream/${stream.name}/${createdAt}`,
+      region,
+      dataRetentionInHours: stream.dataRetentionInHours,
+    };
+    this.streamRecords.set(recordKey(region, stream.name), record);
+    return this.streamSnapshot(record);
+  }
+
+  /** Streams as the service holds them now, with the channel each records, sorted by name. */
+  public streams(): StreamSnapshot[] {
+    this.settle();
+    return [...this.streamRecords.values()].sort((a, b) => a.name.localeCompare(b.name)).map(record => this.streamSnapshot(record));
   }
 
   /** Stop listening and cut open connections. */
@@ -509,6 +574,9 @@ export class KinesisVideoDouble {
       case 'ListTagsForResource': return this.listTags(input, region);
       case 'TagResource': return this.tag(input, region);
       case 'UntagResource': return this.untag(input, region);
+      case 'UpdateMediaStorageConfiguration': return this.updateMediaStorage(input, region);
+      case 'DescribeMediaStorageConfiguration': return this.describeMediaStorage(input, region);
+      case 'DescribeMappedResourceConfiguration': return this.describeMappedResource(input, region);
     }
   }
 
@@ -634,6 +702,83 @@ export class KinesisVideoDouble {
     return {};
   }
 
+  private updateMediaStorage(input: Input, region: string): object {
+    const record = this.requireByArn(region, requiredString(input, 'ChannelARN'));
+    const config = (input.MediaStorageConfiguration ?? undefined) as Input | undefined;
+    if (config === undefined || typeof config !== 'object') {
+      throw invalidArgument('MediaStorageConfiguration is required');
+    }
+    const status = requiredString(config, 'Status');
+    if (status !== 'ENABLED' && status !== 'DISABLED') {
+      throw invalidArgument(`MediaStorageConfiguration.Status must be ENABLED or DISABLED, got ${status}`);
+    }
+    const streamArn = optionalString(config, 'StreamARN');
+    this.requireActive(record, 'configured');
+    if (status === 'DISABLED') {
+      record.mediaStorageStreamArn = undefined;
+      return {};
+    }
+    if (streamArn === undefined) {
+      throw invalidArgument('MediaStorageConfiguration.StreamARN is required to enable media storage');
+    }
+    const stream = [...this.streamRecords.values()].find(candidate => candidate.region === region && candidate.arn === streamArn);
+    if (!stream) {
+      throw new ServiceError('ResourceNotFoundException', `The requested stream ${streamArn} was not found`, 404);
+    }
+    if (stream.dataRetentionInHours === 0) {
+      throw new ServiceError('NoDataRetentionException', `The stream ${streamArn} has no data retention`);
+    }
+    const mappedTo = this.channelRecording(stream.arn);
+    if (mappedTo !== undefined && mappedTo !== record) {
+      throw new ServiceError('ResourceInUseException', `The stream ${streamArn} is already mapped to another resource`);
+    }
+    record.mediaStorageStreamArn = stream.arn;
+    return {};
+  }
+
+  private describeMediaStorage(input: Input, region: string): object {
+    const name = optionalString(input, 'ChannelName');
+    const arn = optionalString(input, 'ChannelARN');
+    if (name === undefined && arn === undefined) {
+      throw invalidArgument('Either ChannelName or ChannelARN is required');
+    }
+    const record = arn !== undefined ? this.findByArn(region, arn) : this.findByName(region, name!);
+    if (!record) throw notFound(arn ?? name!);
+    return {
+      MediaStorageConfiguration: record.mediaStorageStreamArn === undefined
+        ? { Status: 'DISABLED' }
+        : { Status: 'ENABLED', StreamARN: record.mediaStorageStreamArn },
+    };
+  }
+
+  private describeMappedResource(input: Input, region: string): object {
+    const name = optionalString(input, 'StreamName');
+    const arn = optionalString(input, 'StreamARN');
+    const stream = [...this.streamRecords.values()].find(candidate => candidate.region === region
+      && (arn !== undefined ? candidate.arn === arn : candidate.name === name));
+    if (!stream) {
+      throw new ServiceError('ResourceNotFoundException', `The requested stream ${arn ?? name} was not found`, 404);
+    }
+    const channel = this.channelRecording(stream.arn);
+    return { MappedResourceConfigurationList: channel === undefined ? [] : [{ Type: 'SIGNALING_CHANNEL', ARN: channel.arn }] };
+  }
+
+  /** The channel that records into a stream: a channel's record holds the link, so a deleted one frees it. */
+  private channelRecording(streamArn: string): ChannelRecord | undefined {
+    return [...this.records.values()].find(record => record.mediaStorageStreamArn === streamArn);
+  }
+
+  private streamSnapshot(record: StreamRecord): StreamSnapshot {
+    this.settle();
+    return {
+      name: record.name,
+      arn: record.arn,
+      region: record.region,
+      dataRetentionInHours: record.dataRetentionInHours,
+      mappedChannelArn: this.channelRecording(record.arn)?.arn,
+    };
+  }
+
   private requireActive(record: ChannelRecord, what: string): void {
     if (record.status !== 'ACTIVE') {
       throw new ServiceError('ResourceInUseException', `The signaling channel is ${record.status} and cannot be ${what} now`);
@@ -729,6 +874,7 @@ export class KinesisVideoDouble {
       messageTtlSeconds: record.messageTtlSeconds,
       tags: Object.fromEntries(record.tags),
       createdAt: record.createdAt,
+      ...(record.mediaStorageStreamArn === undefined ? {} : { mediaStorageStreamArn: record.mediaStorageStreamArn }),
     };
   }
 }
