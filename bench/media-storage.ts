@@ -84,7 +84,7 @@ export async function measureMediaStorage(): Promise<MediaStorageResult> {
 }
 
 export function mediaStorageSection(result: MediaStorageResult | undefined, skipped: string | undefined): string[] {
-  const title = '## WebRTC ingestion (mediaStorage)';
+  const title = '## 7. WebRTC ingestion (mediaStorage)';
   if (result === undefined) return [title, '', `Not measured: ${skipped}`, ''];
   const lines = [title, '', result.method, '',
     '| N | template bytes without / with | bytes per recording channel (with its stream) | synth ms without / with | synth ms per recording channel |',
