@@ -429,9 +429,6 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     return options.recordsIntoThingStream ? grant.combine(grantThingStreamWrite(grantee, options)) : grant;
   }
 
-  public readonly channelArn: string;
-  public readonly channelName: string;
-
   /**
    * The stream the channel records into, if `mediaStorage` was given.
    */
@@ -442,7 +439,9 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
    */
   public readonly tags: TagManager;
 
-  protected readonly grantResourceArns: string[];
+  private readonly resource: CfnResource;
+  private channelArnToken?: string;
+  private channelNameToken?: string;
 
   constructor(scope: Construct, id: string, props: SignalingChannelProps = {}) {
     super(scope, id, { physicalName: props.channelName });
@@ -486,10 +485,22 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     // constructor: check them when the app is validated.
     this.node.addValidation({ validate: () => [...this.validateTags(), ...this.validateRemovalPolicy(resource)] });
 
-    this.channelArn = Token.asString(resource.getAtt(ChannelAttribute.CHANNEL_ARN));
+    this.resource = resource;
+  }
+
+  // The attributes are made when first read: a fleet of hundreds of channels whose ARNs nothing reads
+  // (cameras granted by thing name, say) does not pay for their tokens at synth.
+  public get channelArn(): string {
+    return this.channelArnToken ??= Token.asString(this.resource.getAtt(ChannelAttribute.CHANNEL_ARN));
+  }
+
+  public get channelName(): string {
     // The name you chose, where a stack in another environment refers to it; the attribute otherwise.
-    this.channelName = this.getResourceNameAttribute(Token.asString(resource.getAtt(ChannelAttribute.CHANNEL_NAME)));
-    this.grantResourceArns = [this.channelArn];
+    return this.channelNameToken ??= this.getResourceNameAttribute(Token.asString(this.resource.getAtt(ChannelAttribute.CHANNEL_NAME)));
+  }
+
+  protected get grantResourceArns(): string[] {
+    return [this.channelArn];
   }
 
   private validateProps(
