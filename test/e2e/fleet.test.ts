@@ -8,7 +8,7 @@
  */
 import { FleetDeployment, PhaseResult } from '../support/fleet-deployment';
 import { SERVICE_QUOTAS } from '../support/kinesis-video-double';
-import { LAMBDA_NODE_VERSION, lambdaRuntimeNode, NodeRuntime, testRunnerNode } from '../support/lambda-process';
+import { HANDLER_RUNTIMES } from '../support/lambda-process';
 
 const CHANNELS = 100;
 /** The service's transitions, as the benchmark models them. */
@@ -18,10 +18,6 @@ const DESCRIBE_PEAK_LIMIT = 100;
 /** A create needs two (Create, one Describe); nothing may need more than four. */
 const MAX_CALLS_PER_CHANNEL = 4;
 
-const RUNTIMES: Array<[string, () => Promise<NodeRuntime>]> = [
-  [`Node.js ${LAMBDA_NODE_VERSION.split('.')[0]} (the Lambda runtime's major)`, lambdaRuntimeNode],
-  [`Node.js ${process.versions.node.split('.')[0]} (the test runner's)`, async () => testRunnerNode()],
-];
 
 function expectWithinQuotas(result: PhaseResult): void {
   const summary = JSON.stringify(result);
@@ -35,7 +31,7 @@ function expectWithinQuotas(result: PhaseResult): void {
   expect(result.maxCallsPerChannel).toBeLessThanOrEqual(MAX_CALLS_PER_CHANNEL);
 }
 
-describe.each(RUNTIMES)('a stack of 100 channels deployed at once, on %s', (_label, loadRuntime) => {
+describe.each(HANDLER_RUNTIMES)('a stack of 100 channels deployed at once, on %s', (_label, loadRuntime) => {
   test('create, Tags.of change and delete stay within the quotas, and leave the service as the stack says', async () => {
     const deployment = await FleetDeployment.start({ channels: CHANNELS, runtime: await loadRuntime(), transitionMs: TRANSITION_MS });
     try {

@@ -11,7 +11,7 @@ import { SignalingChannel, Stream } from '../../src';
 import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 import { CloudFormationDouble, CustomResourceUnderTest, Exchange, MAX_RESPONSE_BYTES } from '../support/cloudformation-double';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';
-import { invokeLambda, LAMBDA_NODE_VERSION, LambdaInvocation, lambdaRuntimeNode, NodeRuntime, testRunnerNode } from '../support/lambda-process';
+import { HANDLER_RUNTIMES, invokeLambda, LambdaInvocation } from '../support/lambda-process';
 import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -73,12 +73,8 @@ interface Stage {
   readonly versions: Record<AppVersion, Record<string, unknown>>;
 }
 
-const RUNTIMES: Array<[string, () => Promise<NodeRuntime>]> = [
-  [`Node.js ${LAMBDA_NODE_VERSION.split('.')[0]} (the Lambda runtime's major)`, lambdaRuntimeNode],
-  [`Node.js ${process.versions.node.split('.')[0]} (the test runner's)`, async () => testRunnerNode()],
-];
 
-describe.each(RUNTIMES)('media storage on %s', (_label, loadRuntime) => {
+describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => {
   const stages: Stage[] = [];
   const scenario = test.concurrent;
 

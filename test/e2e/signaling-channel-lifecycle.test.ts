@@ -21,14 +21,7 @@ import {
   MAX_RESPONSE_BYTES,
 } from '../support/cloudformation-double';
 import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
-import {
-  invokeLambda,
-  LAMBDA_NODE_VERSION,
-  LambdaInvocation,
-  lambdaRuntimeNode,
-  NodeRuntime,
-  testRunnerNode,
-} from '../support/lambda-process';
+import { HANDLER_RUNTIMES, invokeLambda, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
 import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -139,12 +132,8 @@ interface Stage {
   readonly foreign: ChannelSnapshot[];
 }
 
-const RUNTIMES: Array<[string, () => Promise<NodeRuntime>]> = [
-  [`Node.js ${LAMBDA_NODE_VERSION.split('.')[0]} (the Lambda runtime's major)`, lambdaRuntimeNode],
-  [`Node.js ${process.versions.node.split('.')[0]} (the test runner's)`, async () => testRunnerNode()],
-];
 
-describe.each(RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntime) => {
+describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, loadRuntime) => {
   const stages: Stage[] = [];
   /**
    * Scenarios spend their time waiting (service transitions, backoff), not computing, and each has its own

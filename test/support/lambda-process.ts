@@ -46,6 +46,15 @@ export function testRunnerNode(): NodeRuntime {
   return { label: `Node.js ${process.versions.node} (test runner)`, nodeBinary: process.execPath, version: process.version };
 }
 
+/**
+ * The two Node.js the end-to-end suites run the handler on, labelled for `describe.each`: the Lambda
+ * runtime's major, and the one running the tests.
+ */
+export const HANDLER_RUNTIMES: Array<[string, () => Promise<NodeRuntime>]> = [
+  [`Node.js ${LAMBDA_NODE_VERSION.split('.')[0]} (the Lambda runtime's major)`, () => lambdaRuntimeNode()],
+  [`Node.js ${process.versions.node.split('.')[0]} (the test runner's)`, async () => testRunnerNode()],
+];
+
 let lambdaNodeInstall: Promise<NodeRuntime> | undefined;
 
 /**
