@@ -12,7 +12,7 @@ import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/hand
 import { CloudFormationDouble, CustomResourceUnderTest, Exchange, MAX_RESPONSE_BYTES } from '../support/cloudformation-double';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';
 import { HANDLER_RUNTIMES, invokeLambda, LambdaInvocation } from '../support/lambda-process';
-import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
+import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const STACK_NAME = 'DoorbellStack';
@@ -104,14 +104,7 @@ describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => 
         logicalResourceId: Object.keys(versions.recording.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE))[0],
         resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
         serviceToken: fn.arn,
-        invoke: event => invokeLambda({
-          assetDir: fn.assetDir,
-          handler: fn.handler,
-          runtime,
-          timeoutMs: LAMBDA_TIMEOUT_MS,
-          region: ENV.region,
-          environment: { ...fn.environment, AWS_ENDPOINT_URL_KINESIS_VIDEO: kvs.endpoint, NODE_EXTRA_CA_CERTS: cfn.caCertPath },
-        }, event),
+        invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, LAMBDA_TIMEOUT_MS), event),
       }),
     };
     stages.push(stage);

@@ -22,7 +22,7 @@ import {
 } from '../support/cloudformation-double';
 import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
 import { HANDLER_RUNTIMES, invokeLambda, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
-import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
+import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const STACK_NAME = 'DoorbellStack';
@@ -168,18 +168,7 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
         logicalResourceId: Object.keys(versions.initial.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE))[0],
         resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
         serviceToken: fn.arn,
-        invoke: event => invokeLambda({
-          assetDir: fn.assetDir,
-          handler: fn.handler,
-          runtime,
-          timeoutMs: created.lambdaTimeoutMs,
-          region: ENV.region,
-          environment: {
-            ...fn.environment,
-            AWS_ENDPOINT_URL_KINESIS_VIDEO: kvs.endpoint,
-            NODE_EXTRA_CA_CERTS: cfn.caCertPath,
-          },
-        }, event),
+        invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, created.lambdaTimeoutMs), event),
       }),
     };
     stages.push(created);

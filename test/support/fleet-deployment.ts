@@ -12,7 +12,7 @@ import { CloudFormationDouble, CustomResourceUnderTest } from './cloudformation-
 import { KinesisVideoDouble, KinesisVideoOperation, peakCallsPerSecond, RecordedCall, SERVICE_QUOTAS } from './kinesis-video-double';
 import { FleetInvocation, LambdaFleet } from './lambda-fleet';
 import { NodeRuntime } from './lambda-process';
-import { synthesizeStack, SynthesizedStack } from './synthesized-stack';
+import { runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
 import { SignalingChannel } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 
@@ -80,14 +80,7 @@ export class FleetDeployment {
       CloudFormationDouble.start(),
     ]);
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
-    const fleet = await LambdaFleet.start({
-      assetDir: fn.assetDir,
-      handler: fn.handler,
-      runtime: options.runtime,
-      timeoutMs: fn.timeoutSeconds * 1000,
-      region: ENV.region,
-      environment: { ...fn.environment, AWS_ENDPOINT_URL_KINESIS_VIDEO: kvs.endpoint, NODE_EXTRA_CA_CERTS: cfn.caCertPath },
-    });
+    const fleet = await LambdaFleet.start(runOnDoubles(fn, options.runtime, { kvs, cfn }));
     return new FleetDeployment(versions, kvs, cfn, fleet);
   }
 

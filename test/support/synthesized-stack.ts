@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import type { LambdaFunctionConfig, NodeRuntime } from './lambda-process';
 
 interface TemplateResource {
   readonly Type: string;
@@ -38,6 +39,28 @@ export interface DeployedFunction {
   readonly arn: string;
   /** The function's environment variables, as the template sets them. */
   readonly environment: Record<string, string>;
+  /** The stack's region, where the function runs. */
+  readonly region: string;
+}
+
+/**
+ * How Lambda would run `fn` here: its code, handler and environment from the template, on `runtime`, with the
+ * SDK pointed at the Kinesis Video double and trusting the CloudFormation double's certificate.
+ */
+export function runOnDoubles(
+  fn: DeployedFunction,
+  runtime: NodeRuntime,
+  doubles: { kvs: { endpoint: string }; cfn: { caCertPath: string } },
+  timeoutMs = fn.timeoutSeconds * 1000,
+): LambdaFunctionConfig {
+  return {
+    assetDir: fn.assetDir,
+    handler: fn.handler,
+    runtime,
+    timeoutMs,
+    region: fn.region,
+    environment: { ...fn.environment, AWS_ENDPOINT_URL_KINESIS_VIDEO: doubles.kvs.endpoint, NODE_EXTRA_CA_CERTS: doubles.cfn.caCertPath },
+  };
 }
 
 export interface SynthesizedStack {
@@ -108,6 +131,7 @@ export function synthesizeStack(
       timeoutSeconds: Number(properties.Timeout ?? 3),
       arn: token,
       environment: resolve((properties.Environment as { Variables?: object } | undefined)?.Variables ?? {}) as Record<string, string>,
+      region,
     };
   };
 
