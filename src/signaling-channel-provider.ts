@@ -22,7 +22,11 @@ const HANDLER_ACTIONS = [
   'kinesisvideo:UntagResource',
 ];
 
-/** What the handler calls for channels that record into a stream; only stacks with such channels grant it. */
+/**
+ * What the handler calls for channels that record into a stream; only stacks with such channels grant it, on
+ * the same channel ARNs as the other actions (in the same statement: listing them twice would double the
+ * policy's size).
+ */
 const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
 /** On the streams: which channel a stream records, to name it when the service says the stream is taken. */
 const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
@@ -40,6 +44,9 @@ const CHANNEL_ARN_FINDING_PREFIX =
 const CHANNEL_WILDCARD_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}(<AWS::StackName>\\.|[a-zA-Z0-9_.-]+\\/)\\*$/`;
 /** `channel/*`: every channel of the account and region. */
 const ALL_CHANNELS_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}\\*$/`;
+/** `stream/*`: every stream of the account and region. */
+const ALL_STREAMS_FINDING =
+  '/^Resource::arn:(<AWS::Partition>|[a-z-]+):kinesisvideo:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|[0-9]+):stream\\/\\*$/';
 
 /**
  * Explicit channel names are listed one by one in the role's policy while they fit this many characters;
@@ -48,6 +55,15 @@ const ALL_CHANNELS_FINDING = `/^${CHANNEL_ARN_FINDING_PREFIX}\\*$/`;
  * many channels as a stack can hold.
  */
 const EXPLICIT_NAMES_POLICY_BUDGET = 6_000;
+
+/**
+ * The characters a listed resource costs in that budget: its name, and the rest of its ARN and quotes
+ * (`arn:aws-us-gov:kinesisvideo:ap-southeast-7:123456789012:channel/<name>/*`). A stream is listed by its
+ * full ARN, whose name is CloudFormation's to choose when not given: counted at the most it can be.
+ */
+const LISTED_ARN_OVERHEAD = 70;
+const STREAM_ARN_OVERHEAD = 80;
+const STREAM_NAME_MAX_LENGTH = 256;
 
 /** The id of the warning that two stacks of one app, in one account and region, declare the same channel name. */
 const DUPLICATE_NAME_WARNING = 'cdk-kvs-signaling-channel:duplicateName';
@@ -123,6 +139,13 @@ export class SignalingChannelProvider extends Construct {
           reason: 'Too many explicit channel names to list within IAM\'s policy size limit: all channels of this account and region.',
           applies_to: [{ regex: ALL_CHANNELS_FINDING }],
         },
+        {
+          id: 'AwsSolutions-IAM5',
+          // The same for the streams the channels record into: the only action on them only reads which
+          // channel a stream records.
+          reason: 'Too many streams to list within IAM\'s policy size limit: DescribeMappedResourceConfiguration on all streams of this account and region.',
+          applies_to: [{ regex: ALL_STREAMS_FINDING }],
+        },
       ],
     });
     // Widening to channel/* is the right call for the policy's size, but never a silent one.
@@ -133,6 +156,12 @@ export class SignalingChannelProvider extends Construct {
             `${this.explicitChannelNames.size} explicit channel names do not fit IAM's policy size limit: the provider's ` +
             'role may manage every signaling channel of this account and region (channel/*). Let more channels ' +
             'generate their names (covered by channel/<stack name>.*) to keep it scoped.');
+        }
+        if (this.recordingChannels > 0 && !this.streamsFitPolicy()) {
+          Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:policyWidened',
+            `${this.recordingStreams.size} streams recorded into do not fit IAM's policy size limit: the provider's role ` +
+            'may read which channel any stream of this account and region records (DescribeMappedResourceConfiguration ' +
+            'on stream/*). Give the streams shorter names, or fewer explicit channel names, to keep it scoped.');
         }
         if (this.recordingChannels > MAX_MEDIA_STORAGE_CHANNELS) {
           Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:mediaStorageQuota',
@@ -244,22 +273,18 @@ export class SignalingChannelProvider extends Construct {
   private renderPolicyDocument(logGroup: logs.ILogGroup): iam.PolicyDocument {
     return new iam.PolicyDocument({
       statements: [
+        // Only in stacks whose channels record does the role gain the media storage actions: every other
+        // stack's policy stays as it was.
         new iam.PolicyStatement({
           sid: 'ManageSignalingChannels',
-          actions: HANDLER_ACTIONS,
+          actions: this.recordingChannels === 0 ? HANDLER_ACTIONS : [...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS],
           resources: this.channelResourceArns(),
         }),
-        // Only in stacks whose channels record: every other stack's policy stays as it was.
         ...(this.recordingChannels === 0 ? [] : [
-          new iam.PolicyStatement({
-            sid: 'ConfigureMediaStorage',
-            actions: MEDIA_STORAGE_CHANNEL_ACTIONS,
-            resources: this.channelResourceArns(),
-          }),
           new iam.PolicyStatement({
             sid: 'FindStreamChannels',
             actions: MEDIA_STORAGE_STREAM_ACTIONS,
-            resources: [...this.recordingStreams.keys()],
+            resources: this.streamResourceArns(),
           }),
         ]),
         new iam.PolicyStatement({
@@ -288,9 +313,27 @@ export class SignalingChannelProvider extends Construct {
     return arns;
   }
 
+  /** The streams recorded into, one by one while they fit what the channel names leave of the budget. */
+  private streamResourceArns(): string[] {
+    if (this.streamsFitPolicy()) {
+      return [...this.recordingStreams.keys()];
+    }
+    return [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' })];
+  }
+
   private explicitNamesFitPolicy(): boolean {
-    const budgetUsed = [...this.explicitChannelNames.keys()].reduce((total, name) => total + name.length + 70, 0);
-    return budgetUsed <= EXPLICIT_NAMES_POLICY_BUDGET;
+    return this.explicitNamesCost() <= EXPLICIT_NAMES_POLICY_BUDGET;
+  }
+
+  private streamsFitPolicy(): boolean {
+    const channels = this.explicitNamesFitPolicy() ? this.explicitNamesCost() : LISTED_ARN_OVERHEAD;
+    const streams = [...this.recordingStreams.values()].reduce((total, stream) =>
+      total + (Token.isUnresolved(stream.streamName) ? STREAM_NAME_MAX_LENGTH : stream.streamName.length) + STREAM_ARN_OVERHEAD, 0);
+    return channels + streams <= EXPLICIT_NAMES_POLICY_BUDGET;
+  }
+
+  private explicitNamesCost(): number {
+    return [...this.explicitChannelNames.keys()].reduce((total, name) => total + name.length + LISTED_ARN_OVERHEAD, 0);
   }
 }
 

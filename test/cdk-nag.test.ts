@@ -214,10 +214,9 @@ describe('a stack with a channel that records into a stream', () => {
   test('the role may also configure media storage on the stack\'s channels, and find the channel of its streams only', () => {
     const { stack, stream } = buildRecordingStack(new App(), undefined);
     const document = providerPolicyDocument(Template.fromStack(stack));
-    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'ConfigureMediaStorage', 'FindStreamChannels', 'WriteHandlerLogs']);
-    const [manage, configure, find] = document.Statement;
-    expect(configure.Action).toEqual(MEDIA_STORAGE_CHANNEL_ACTIONS[0]);
-    expect(configure.Resource).toEqual(manage.Resource);
+    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'FindStreamChannels', 'WriteHandlerLogs']);
+    const [manage, find] = document.Statement;
+    expect([manage.Action].flat().sort()).toEqual([...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS].sort());
     expect(find.Action).toEqual(MEDIA_STORAGE_STREAM_ACTIONS[0]);
     expect(find.Resource).toEqual(stack.resolve(stream.streamArn));
   });
@@ -348,6 +347,56 @@ describe('the provider policy fits IAM\'s inline policy limit', () => {
     // Too many to list: they collapse into the account's and region's channels.
     const channels = resolveIntrinsics(document.Statement[0], values) as { Resource: string[] };
     expect(channels.Resource.map(arn => arn.split(':channel/')[1])).toEqual([`${LONGEST_STACK_NAME}.*`, '*']);
+  });
+
+  /**
+   * A stack of as many channels recording into streams of their own as it holds (a stream takes one channel,
+   * and the service allows 100 recording channels per account), every name `name(index)` when given.
+   */
+  function recordingStack(count: number, channelName: (index: number) => string | undefined, streamName: (index: number) => string | undefined) {
+    const stack = new Stack(new App(), 'RecordingFleet', { analyticsReporting: true });
+    const streams: Stream[] = [];
+    for (let index = 0; index < count; index++) {
+      const stream = new Stream(stack, `Stream${index}`, { streamName: streamName(index), dataRetention: Duration.hours(1) });
+      new SignalingChannel(stack, `Channel${index}`, { channelName: channelName(index), mediaStorage: { stream } });
+      streams.push(stream);
+    }
+    const base = longestDeployTimeValues(stack);
+    // A stream's ARN as CloudFormation resolves it, its name as long as a name can be.
+    const streamArn = (index: number) => `arn:${base.refs['AWS::Partition']}:kinesisvideo:${base.refs['AWS::Region']}:` +
+      `${base.refs['AWS::AccountId']}:stream/${streamName(index) ?? 's'.repeat(CHANNEL_NAME_MAX_LENGTH)}/1700000000000`;
+    const values = {
+      refs: base.refs,
+      attributes: {
+        ...base.attributes,
+        ...Object.fromEntries(streams.map((stream, index) => [`${stack.getLogicalId(stream.node.defaultChild as CfnElement)}.Arn`, streamArn(index)])),
+      },
+    };
+    const document = providerPolicyDocument(Template.fromStack(stack));
+    const resources = (sid: string) =>
+      [(resolveIntrinsics(document.Statement.find(s => s.Sid === sid), values) as { Resource: string[] | string }).Resource].flat();
+    return { stack, length: iamPolicyLength(document, values), channels: resources('ManageSignalingChannels'), streams: resources('FindStreamChannels') };
+  }
+
+  test('with 100 recording channels and their streams, all named with 256 characters: both collapse, and say so', () => {
+    const { stack, length, channels, streams } = recordingStack(100, longName, index => `stream-${index}-`.padEnd(256, 'y'));
+    expect(length).toBeLessThan(IAM_ROLE_INLINE_POLICY_LIMIT);
+    expect(channels.map(arn => arn.split(':channel/')[1])).toEqual([`${LONGEST_STACK_NAME}.*`, '*']);
+    expect(streams.map(arn => arn.split(':stream/')[1])).toEqual(['*']);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('100 streams recorded into do not fit'))).toHaveLength(1);
+  });
+
+  test('with recording channels whose streams CloudFormation names, as many as are listed one by one', () => {
+    let listed = 0;
+    for (let count = 1; count <= 100; count++) {
+      const { length, streams } = recordingStack(count, () => undefined, () => undefined);
+      if (streams.some(arn => arn.endsWith(':stream/*'))) break;
+      expect(streams).toHaveLength(count);
+      expect(length).toBeLessThan(IAM_ROLE_INLINE_POLICY_LIMIT);
+      listed = count;
+    }
+    expect(listed).toBeGreaterThan(10);
+    expect(listed).toBeLessThan(100);
   });
 
   test('with the most explicit 256-character names that are still listed one by one', () => {
