@@ -448,9 +448,8 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
 
     const channelType = props.channelType ?? SignalingChannelType.SINGLE_MASTER;
     const messageTtlSeconds = props.messageTtl?.toSeconds({ integral: false });
-    this.validateProps(props.channelName, channelType, messageTtlSeconds, props.tags, props.removalPolicy);
     this.mediaStorageStream = props.mediaStorage?.stream;
-    this.validateMediaStorage(this.mediaStorageStream);
+    this.validateProps(props.channelName, channelType, messageTtlSeconds, props.tags, props.removalPolicy, this.mediaStorageStream);
 
     this.tags = new TagManager(TagType.KEY_VALUE, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, {
       tagPropertyName: ChannelProperty.TAGS,
@@ -509,6 +508,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     messageTtlSeconds: number | undefined,
     tags: { [key: string]: string } | undefined,
     removalPolicy: RemovalPolicy | undefined,
+    mediaStorageStream: IStream | undefined,
   ): void {
     const problems: string[] = [];
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
@@ -531,6 +531,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         problems.push(...tagProblems(key, value).map(problem => `tags: ${problem}`));
       }
     }
+    problems.push(...this.mediaStorageProblems(mediaStorageStream));
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid signaling channel properties:\n  ${problems.join('\n  ')}`);
     }
@@ -540,9 +541,9 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
    * What the service refuses and synth can know: a stream that keeps no data (NoDataRetentionException at
    * deploy time), and the China regions, where WebRTC ingestion is not available.
    */
-  private validateMediaStorage(stream: IStream | undefined): void {
-    if (stream === undefined) return;
+  private mediaStorageProblems(stream: IStream | undefined): string[] {
     const problems: string[] = [];
+    if (stream === undefined) return problems;
     const retention = stream.dataRetention;
     if (retention !== undefined && !retention.isUnresolved() && retention.toHours({ integral: false }) === 0) {
       problems.push(`mediaStorage.stream ${stream.node.path} keeps no data (dataRetention ${retention.toHumanString()}): ` +
@@ -553,9 +554,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
       problems.push(`mediaStorage is not available in the China regions (the stack's region is '${region}'): ` +
         'WebRTC ingestion into a stream is offered outside China only');
     }
-    if (problems.length > 0) {
-      throw new Error(`${this.node.path}: invalid signaling channel properties:\n  ${problems.join('\n  ')}`);
-    }
+    return problems;
   }
 
   /**
