@@ -11,7 +11,7 @@
  * created, left as it is by the update.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../src';
 import { OWNERSHIP_TAG_KEY } from '../src/handler-contract';
 
@@ -57,7 +57,8 @@ function declareChannels(stack: Stack, settings: ChannelSettings) {
     messageTtl: settings.namedTtl,
     tags: settings.namedTags,
   });
-  const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.hours(24) });
+  // Deleted with the test's stacks: a stream is retained by default, which would leave one per run.
+  const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.hours(24), removalPolicy: RemovalPolicy.DESTROY });
   const recording = new SignalingChannel(stack, 'Recording', { mediaStorage: { stream: recordings } });
   return { generated, named, recording, recordings };
 }
