@@ -100,6 +100,8 @@ export class SignalingChannelProvider extends Construct {
   /** The channels that record, and the streams they record into (by ARN token). */
   private recordingChannels = 0;
   private readonly recordingStreams = new Map<string, IStream>();
+  /** The role's cdk-nag suppressions, which a stack whose channels record extends (`addChannel`). */
+  private readonly nagSuppressions: Array<{ id: string; reason: string; applies_to: Array<{ regex: string }> }>;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -123,31 +125,23 @@ export class SignalingChannelProvider extends Construct {
       policyName: 'KinesisVideoSignalingChannels',
       policyDocument: Lazy.uncachedAny({ produce: () => this.renderPolicyDocument(logGroup) }),
     }];
-    cfnRole.addMetadata('cdk_nag', {
-      rules_to_suppress: [
-        {
-          id: 'AwsSolutions-IAM5',
-          // A channel ARN ends with its creation time, known only after it exists: `channel/<name>/*` is the
-          // narrowest resource IAM can name. Generated names all start with the stack name.
-          reason: 'Channel ARNs end with a creation time unknown before create; generated names start with the stack name.',
-          applies_to: [{ regex: CHANNEL_WILDCARD_FINDING }],
-        },
-        {
-          id: 'AwsSolutions-IAM5',
-          // Past EXPLICIT_NAMES_POLICY_BUDGET, listing every explicit name would break IAM's inline policy
-          // size limit, and the stack would fail to deploy.
-          reason: 'Too many explicit channel names to list within IAM\'s policy size limit: all channels of this account and region.',
-          applies_to: [{ regex: ALL_CHANNELS_FINDING }],
-        },
-        {
-          id: 'AwsSolutions-IAM5',
-          // The same for the streams the channels record into: the only action on them only reads which
-          // channel a stream records.
-          reason: 'Too many streams to list within IAM\'s policy size limit: DescribeMappedResourceConfiguration on all streams of this account and region.',
-          applies_to: [{ regex: ALL_STREAMS_FINDING }],
-        },
-      ],
-    });
+    this.nagSuppressions = [
+      {
+        id: 'AwsSolutions-IAM5',
+        // A channel ARN ends with its creation time, known only after it exists: `channel/<name>/*` is the
+        // narrowest resource IAM can name. Generated names all start with the stack name.
+        reason: 'Channel ARNs end with a creation time unknown before create; generated names start with the stack name.',
+        applies_to: [{ regex: CHANNEL_WILDCARD_FINDING }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        // Past EXPLICIT_NAMES_POLICY_BUDGET, listing every explicit name would break IAM's inline policy
+        // size limit, and the stack would fail to deploy.
+        reason: 'Too many explicit channel names to list within IAM\'s policy size limit: all channels of this account and region.',
+        applies_to: [{ regex: ALL_CHANNELS_FINDING }],
+      },
+    ];
+    cfnRole.addMetadata('cdk_nag', { rules_to_suppress: this.nagSuppressions });
     // Widening to channel/* is the right call for the policy's size, but never a silent one.
     this.node.addValidation({
       validate: () => {
@@ -228,7 +222,15 @@ export class SignalingChannelProvider extends Construct {
   public addChannel(resource: CfnResource, channelName: string | undefined, channel: IConstruct, recordsInto?: IStream): void {
     this.channels.push(resource);
     if (recordsInto !== undefined) {
-      this.recordingChannels++;
+      if (this.recordingChannels++ === 0) {
+        this.nagSuppressions.push({
+          id: 'AwsSolutions-IAM5',
+          // As for channel/*, for the streams the channels record into; the only action on them reads which
+          // channel a stream records. Only stacks whose channels record carry it.
+          reason: 'Too many streams to list within IAM\'s policy size limit: DescribeMappedResourceConfiguration on all streams of this account and region.',
+          applies_to: [{ regex: ALL_STREAMS_FINDING }],
+        });
+      }
       this.recordingStreams.set(recordsInto.streamArn, recordsInto);
     }
     if (channelName === undefined) return;

@@ -17,7 +17,7 @@ import { SignalingChannel } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
-export const FLEET_STACK_NAME = 'CameraFleet';
+const FLEET_STACK_NAME = 'CameraFleet';
 
 /**
  * The versions of the fleet's app, deployed in this order: `retagged` adds a tag with `Tags.of(stack)`, and
@@ -26,7 +26,7 @@ export const FLEET_STACK_NAME = 'CameraFleet';
 export type FleetVersion = 'initial' | 'retagged' | 'oneTtlChanged';
 
 /** The channel whose TTL `oneTtlChanged` changes. */
-export const LONE_CHANNEL_ID = 'Camera0';
+const LONE_CHANNEL_ID = 'Camera0';
 
 function declareFleet(stack: Stack, channels: number, version: FleetVersion): void {
   for (let i = 0; i < channels; i++) {
@@ -156,7 +156,7 @@ export class FleetDeployment {
 }
 
 /** The call figures of a phase, from the calls the double received during it. */
-export function callFigures(calls: readonly RecordedCall[], channels: number) {
+function callFigures(calls: readonly RecordedCall[], channels: number) {
   const operations = [...new Set(calls.map(call => call.operation))].filter((op): op is KinesisVideoOperation => op in SERVICE_QUOTAS);
   const perChannel = new Map<string, number>();
   for (const call of calls) {

@@ -113,11 +113,6 @@ export class LambdaFleet {
     });
   }
 
-  /** What the workers wrote (the handler's logs), for a failure's message. */
-  public output(): string {
-    return this.logs.join('');
-  }
-
   public async stop(): Promise<void> {
     await Promise.all(this.workers.map(worker => new Promise<void>(resolve => {
       if (worker.exitCode !== null) return resolve();
