@@ -91,6 +91,7 @@ export class ChannelService {
 
   public async call<T>(operation: string, resource: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.pacer.untilSlot(this.bound);
+    let accessDenied: unknown;
     for (let attempt = 0; ; attempt++) {
       try {
         return await send(this.bound.signal());
@@ -98,7 +99,11 @@ export class ChannelService {
         const name = errorName(error);
         const retry = isTransient(error) || (name === 'AccessDeniedException' && attempt < ACCESS_DENIED_RETRIES);
         if (!retry || this.bound.expired()) {
-          throw this.explain(operation, resource, error);
+          // A missing permission says more than a call cut off at the deadline while retrying it: name it.
+          throw this.explain(operation, resource, name === 'AbortError' && accessDenied !== undefined ? accessDenied : error);
+        }
+        if (name === 'AccessDeniedException') {
+          accessDenied = error;
         }
         if (THROTTLING_ERRORS.has(name)) {
           this.pacer.noteThrottled();

@@ -142,6 +142,26 @@ describe('Create', () => {
     expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
   });
 
+  test('a retry of an AccessDenied call cut off at the deadline still names the missing permission', async () => {
+    const clock = new FakeClock();
+    const startedAt = clock.time;
+    // Lambda gives 20 s; the handler's work ends 5 s before (a quarter), leaving the rest to answer.
+    const remainingTimeMs = 20_000;
+    kvs.on(CreateSignalingChannelCommand)
+      .rejectsOnce(new AccessDeniedException({ message: 'not authorized', $metadata: {} }))
+      .callsFake(async () => {
+        // The retry is still waiting for its answer when the deadline comes: the SDK call is aborted.
+        clock.time = startedAt + 16_000;
+        throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { clock, remainingTimeMs });
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('kinesisvideo:CreateSignalingChannel');
+    expect(response.Reason).toContain('IAM may still be propagating');
+  });
+
   test('rejects invalid string-typed properties before calling the service, naming the property', async () => {
     const { response } = await invoke(createEvent({ ChannelName: 'bad name!', MessageTtlSeconds: '600', ChannelType: 'FULL_MESH' }));
 
