@@ -38,10 +38,29 @@ export const ChannelAttribute = {
 /**
  * The tag the handler puts on every channel it creates, valued with the CloudFormation RequestId of the
  * request that created it. A Create delivered twice (Lambda retries) recognises its own channel by it and
- * never adopts a channel that somebody else created under the same name. It counts toward the service's
- * 50-tag limit, so users have 49.
+ * never adopts a channel that somebody else created under the same name.
  */
 export const OWNERSHIP_TAG_KEY = 'cdk-kvs-signaling-channel:creation-request';
+
+/**
+ * The tag the handler puts on every channel it creates, valued with the stack's id (its ARN, which ends in a
+ * GUID: a stack deleted and created again under the same name has another). The provider's role may manage
+ * any channel that carries its own stack's id, whatever the channel's name: so a later version of the stack,
+ * or a rollback to an earlier one, can still update, unlink and delete every channel an earlier version
+ * created, with a policy written for the template in force (the name-scoped statements alone cannot: they
+ * list only the current template's names).
+ */
+export const STACK_TAG_KEY = 'cdk-kvs-signaling-channel:stack';
+
+/** Tag keys the library writes itself; users may not declare them. Each counts toward the 50-tag limit. */
+export const RESERVED_TAG_KEYS: readonly string[] = [OWNERSHIP_TAG_KEY, STACK_TAG_KEY];
+
+/**
+ * How long CloudFormation waits for a channel's answer (the custom resource's `ServiceTimeout`). The handler
+ * reads when CloudFormation signed the request's ResponseURL: past this, CloudFormation has given up on the
+ * request (and moved on, or rolled back), so the handler does nothing for it.
+ */
+export const SERVICE_TIMEOUT_SECONDS = 600;
 
 /**
  * PhysicalResourceId of a Create that failed before any channel existed. It is not a channel ARN, so the

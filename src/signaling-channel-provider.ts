@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { renderSlotTable } from './channel-slots';
-import { ProviderEnvironment } from './handler-contract';
+import { ProviderEnvironment, SERVICE_TIMEOUT_SECONDS, STACK_TAG_KEY } from './handler-contract';
 import type { IStream } from './stream';
 
 /** Where projen's bundler writes the handler (see `.projenrc.ts`); shipped in the npm package. */
@@ -28,6 +28,22 @@ const HANDLER_ACTIONS = [
  * policy's size).
  */
 const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
+/**
+ * What the handler may do to any channel that carries its stack's tag (`STACK_TAG_KEY`), whatever its name:
+ * update, unlink and delete the channels an earlier version of the template created (a rename, a removed
+ * channel, a channel that no longer records) and those a rollback returns to. UpdateMediaStorageConfiguration
+ * is always in it: a channel an earlier version linked to a stream must be unlinked before it is deleted.
+ */
+const STACK_CHANNEL_ACTIONS = [
+  'kinesisvideo:DescribeSignalingChannel',
+  'kinesisvideo:UpdateSignalingChannel',
+  'kinesisvideo:DeleteSignalingChannel',
+  'kinesisvideo:ListTagsForResource',
+  'kinesisvideo:TagResource',
+  'kinesisvideo:UntagResource',
+  'kinesisvideo:UpdateMediaStorageConfiguration',
+];
+
 /** On the streams: which channel a stream records, to name it when the service says the stream is taken. */
 const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
 
@@ -91,7 +107,7 @@ export class SignalingChannelProvider extends Construct {
    * How long CloudFormation waits for an answer. Longer than the function's timeout (the handler answers
    * before that), far shorter than CloudFormation's default hour, so a lost response cannot stall a stack.
    */
-  public readonly serviceTimeoutSeconds = String(Duration.minutes(10).toSeconds());
+  public readonly serviceTimeoutSeconds = String(SERVICE_TIMEOUT_SECONDS);
 
   /** The channel names chosen by the user, each with the channel that declares it. */
   private readonly explicitChannelNames = new Map<string, IConstruct>();
@@ -135,9 +151,10 @@ export class SignalingChannelProvider extends Construct {
       },
       {
         id: 'AwsSolutions-IAM5',
-        // Past EXPLICIT_NAMES_POLICY_BUDGET, listing every explicit name would break IAM's inline policy
-        // size limit, and the stack would fail to deploy.
-        reason: 'Too many explicit channel names to list within IAM\'s policy size limit: all channels of this account and region.',
+        // channel/* appears in two places: conditioned on this stack's tag (the channels earlier versions of
+        // the stack created, whatever their names), and, past EXPLICIT_NAMES_POLICY_BUDGET, for explicit names
+        // whose list would break IAM's inline policy size limit (the stack would fail to deploy).
+        reason: 'Channels tagged with this stack\'s id (any name an earlier version gave them); and, only when there are too many explicit channel names to list within IAM\'s policy size limit, all channels of this account and region.',
         applies_to: [{ regex: ALL_CHANNELS_FINDING }],
       },
     ];
@@ -186,6 +203,13 @@ export class SignalingChannelProvider extends Construct {
       role,
       // Channel transitions take seconds; the handler answers before this with its own deadline.
       timeout: Duration.minutes(5),
+      // CloudFormation invokes the function asynchronously. In an account whose Lambda concurrency is far
+      // below the stack's channel count, events wait in Lambda's queue, which keeps them (and retries failed
+      // ones) for up to 6 hours: long after CloudFormation gave up on them. The handler reads when each
+      // request was signed and does nothing for one CloudFormation has given up on, and bounds its work by
+      // CloudFormation's wait (request-age.ts). No maxEventAge / retryAttempts here: they would add an
+      // AWS::Lambda::EventInvokeConfig, one resource fewer for channels in every stack (500 in all), to
+      // spare invocations that end at once anyway.
       memorySize: 256,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -281,6 +305,15 @@ export class SignalingChannelProvider extends Construct {
           sid: 'ManageSignalingChannels',
           actions: this.recordingChannels === 0 ? HANDLER_ACTIONS : [...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS],
           resources: this.channelResourceArns(),
+        }),
+        // Every channel this stack created, by the tag the handler wrote on it: what the name-scoped statement
+        // cannot cover once the template that named the channel is gone (CloudFormation puts this policy in
+        // force before the cleanup Deletes of removed channels, and a rollback may run under it).
+        new iam.PolicyStatement({
+          sid: 'ManageThisStacksChannels',
+          actions: STACK_CHANNEL_ACTIONS,
+          resources: [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'channel', resourceName: '*' })],
+          conditions: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: Aws.STACK_ID } },
         }),
         ...(this.recordingChannels === 0 ? [] : [
           new iam.PolicyStatement({

@@ -4,7 +4,7 @@
  * both import them from here. No aws-cdk-lib imports: esbuild bundles this module into the handler.
  */
 
-import { OWNERSHIP_TAG_KEY } from './handler-contract';
+import { RESERVED_TAG_KEYS } from './handler-contract';
 
 export const CHANNEL_NAME_MAX_LENGTH = 256;
 export const CHANNEL_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,256}$/;
@@ -13,8 +13,8 @@ export const CHANNEL_ARN_PATTERN = /^arn:[\w-]+:kinesisvideo:[\w-]+:\d{12}:chann
 export const MESSAGE_TTL_MIN_SECONDS = 5;
 export const MESSAGE_TTL_MAX_SECONDS = 120;
 export const MESSAGE_TTL_DEFAULT_SECONDS = 60;
-/** The service allows 50 tags per channel; the handler's ownership tag takes one. */
-export const MAX_USER_TAGS = 49;
+/** The service allows 50 tags per channel; the tags the handler writes itself take the rest. */
+export const MAX_USER_TAGS = 50 - RESERVED_TAG_KEYS.length;
 export const TAG_KEY_MAX_LENGTH = 128;
 export const TAG_VALUE_MAX_LENGTH = 256;
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -69,7 +69,7 @@ export function resourceTagProblems(key: string, value: string): string[] {
 /** Problems with one tag of a channel: the service's rules, and the key this library keeps for itself. */
 export function tagProblems(key: string, value: string): string[] {
   const problems = resourceTagProblems(key, value);
-  if (key === OWNERSHIP_TAG_KEY) {
+  if (RESERVED_TAG_KEYS.includes(key)) {
     problems.push(`tag key ${describeString(key)} is reserved by this library to mark the channels it creates`);
   }
   return problems;
@@ -79,7 +79,7 @@ export function tagCountProblem(count: number): string | undefined {
   if (count <= MAX_USER_TAGS) {
     return undefined;
   }
-  return `at most ${MAX_USER_TAGS} tags are allowed (the service's 50, less the one this library adds), got ${count}`;
+  return `at most ${MAX_USER_TAGS} tags are allowed (the service's 50, less the ${RESERVED_TAG_KEYS.length} this library adds), got ${count}`;
 }
 
 /** Quote a value for an error message, shortening very long ones so the message stays readable. */

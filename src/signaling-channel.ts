@@ -284,8 +284,8 @@ export interface SignalingChannelProps {
   /**
    * Tags to apply to the channel.
    *
-   * Added to those from `Tags.of(scope)`: at most 49 in all, since the service allows 50 and this library
-   * uses one to recognise the channels it creates.
+   * Added to those from `Tags.of(scope)`: at most 48 in all, since the service allows 50 and this library
+   * uses two to recognise the channels it creates and the stack they belong to.
    *
    * @default - no tags
    */

@@ -13,7 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { SignalingChannel, Stream } from '../src';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../src/handler-contract';
 import { SignalingChannelProvider } from '../src/signaling-channel-provider';
 import { CHANNEL_NAME_MAX_LENGTH } from '../src/signaling-channel-rules';
 
@@ -140,6 +140,8 @@ describe('cdk-nag AwsSolutions checks', () => {
     const suppressed = (finding: string) =>
       `CdkNagSuppression[Resource::${arnPrefix}${finding}]: AwsSolutions-IAM5 was triggered but suppressed.`;
     expect(suppressedFindings(stack)).toEqual([
+      // In ManageThisStacksChannels only: conditioned on the stack's tag (tested below).
+      suppressed('*'),
       suppressed('<AWS::StackName>.*'),
       suppressed('garage-camera/*'),
       suppressed('porch.camera_2/*'),
@@ -214,8 +216,8 @@ describe('a stack with a channel that records into a stream', () => {
   test('the role may also configure media storage on the stack\'s channels, and find the channel of its streams only', () => {
     const { stack, stream } = buildRecordingStack(new App(), undefined);
     const document = providerPolicyDocument(Template.fromStack(stack));
-    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'FindStreamChannels', 'WriteHandlerLogs']);
-    const [manage, find] = document.Statement;
+    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'ManageThisStacksChannels', 'FindStreamChannels', 'WriteHandlerLogs']);
+    const [manage, , find] = document.Statement;
     expect([manage.Action].flat().sort()).toEqual([...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS].sort());
     expect(find.Action).toEqual(MEDIA_STORAGE_STREAM_ACTIONS[0]);
     expect(find.Resource).toEqual(stack.resolve(stream.streamArn));
@@ -246,7 +248,17 @@ describe('the provider role is least privilege', () => {
     const policiesOnRole = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter(policy => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`));
     expect(policiesOnRole).toHaveLength(0);
-    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'WriteHandlerLogs']);
+    expect(document.Statement.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'ManageThisStacksChannels', 'WriteHandlerLogs']);
+  });
+
+  test('every channel of the account and region only on the condition that it carries this stack\'s id; never Create', () => {
+    const owned = document.Statement.find(s => s.Sid === 'ManageThisStacksChannels') as unknown as {
+      Action: string[]; Resource: unknown; Condition: Record<string, Record<string, unknown>>;
+    };
+    expect(owned.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: { Ref: 'AWS::StackId' } } });
+    expect(owned.Action).not.toContain('kinesisvideo:CreateSignalingChannel');
+    // What the handler does to a channel after creating it: the name-scoped actions, and unlinking it.
+    expect([...owned.Action].sort()).toEqual([...HANDLER_ACTIONS.filter(a => a !== 'kinesisvideo:CreateSignalingChannel'), ...MEDIA_STORAGE_CHANNEL_ACTIONS].sort());
   });
 
   test('it may call exactly the Kinesis Video actions the handler calls', () => {
@@ -508,6 +520,7 @@ describe('cdk-nag AwsSolutions checks on streams and camera fleets', () => {
       : 'arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/';
     expect(suppressedFindings(stack)).toEqual([
       // The provider's own, as in a stack with channels only.
+      `CdkNagSuppression[Resource::${arnPrefix}*]: AwsSolutions-IAM5 was triggered but suppressed.`,
       `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>.*]: AwsSolutions-IAM5 was triggered but suppressed.`,
       `CdkNagSuppression[${thingChannelFinding(env)}]: AwsSolutions-IAM5 was triggered but suppressed.`,
     ].sort());

@@ -25,6 +25,8 @@ export function longestPseudoParameters(stackName: string): Record<string, strin
     'AWS::Region': 'ap-southeast-7', // 14 characters, as long as any region name
     'AWS::AccountId': '123456789012',
     'AWS::StackName': stackName,
+    // A stack's id is its ARN, ending in a GUID.
+    'AWS::StackId': `arn:aws-us-gov:cloudformation:ap-southeast-7:123456789012:stack/${stackName}/4f2c1a50-0000-11ef-a1b2-0a1b2c3d4e5f`,
     'AWS::URLSuffix': 'amazonaws.com',
   };
 }

@@ -113,7 +113,7 @@ describe('the provider role with recording channels', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Doorbell');
     new Stream(stack, 'Unused');
-    expect(providerStatements(stack).map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'WriteHandlerLogs']);
+    expect(providerStatements(stack).map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'ManageThisStacksChannels', 'WriteHandlerLogs']);
     expect(providerStatements(stack)[0].Action).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
   });
 
@@ -128,7 +128,7 @@ describe('the provider role with recording channels', () => {
 
     const statements = providerStatements(stack);
     // On the channels of the statement that manages them: the channel ARNs are listed once.
-    expect(statements.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'FindStreamChannels', 'WriteHandlerLogs']);
+    expect(statements.map(s => s.Sid)).toEqual(['ManageSignalingChannels', 'ManageThisStacksChannels', 'FindStreamChannels', 'WriteHandlerLogs']);
     expect(statements[0].Action).toContain('kinesisvideo:UpdateMediaStorageConfiguration');
     const find = statements.find(s => s.Sid === 'FindStreamChannels')!;
     expect(find.Action).toEqual('kinesisvideo:DescribeMappedResourceConfiguration');

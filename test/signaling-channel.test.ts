@@ -221,6 +221,23 @@ describe('SignalingChannel', () => {
               ],
             },
             {
+              // Whatever their names, the channels this stack created (an earlier version's too): by the tag
+              // the handler writes on each, valued with the stack's id.
+              Sid: 'ManageThisStacksChannels',
+              Effect: 'Allow',
+              Action: [
+                'kinesisvideo:DescribeSignalingChannel',
+                'kinesisvideo:UpdateSignalingChannel',
+                'kinesisvideo:DeleteSignalingChannel',
+                'kinesisvideo:ListTagsForResource',
+                'kinesisvideo:TagResource',
+                'kinesisvideo:UntagResource',
+                'kinesisvideo:UpdateMediaStorageConfiguration',
+              ],
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:us-east-1:123456789012:channel/*']] },
+              Condition: { StringEquals: { 'aws:ResourceTag/cdk-kvs-signaling-channel:stack': { Ref: 'AWS::StackId' } } },
+            },
+            {
               Sid: 'WriteHandlerLogs',
               Effect: 'Allow',
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],

@@ -4,7 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DesiredChannel, parseChannelProperties } from './channel-properties';
 import { ChannelGoneError, ChannelService, serviceErrorName } from './channel-service';
 import { Logger } from './logger';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute } from '../../src/handler-contract';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute, RESERVED_TAG_KEYS, STACK_TAG_KEY } from '../../src/handler-contract';
 import { CHANNEL_ARN_PATTERN, CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
 
 /** What the handler answers CloudFormation on success. */
@@ -55,7 +55,22 @@ export interface LifecycleContext {
   readonly progress: RequestProgress;
   /** How long a last look may take after the deadline (did a failed create make its channel?). */
   readonly lastLookMs: number;
+  /** The time now (epoch ms): how young a channel is. */
+  readonly now: () => number;
 }
+
+/** What a request acts for: its stack (whose tag marks its channels) and itself. */
+interface RequestIdentity {
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly RequestId: string;
+}
+
+/**
+ * Tags can show up a moment after the channel does (the service is eventually consistent): a channel this
+ * young that shows no tags at all may be ours still being tagged. Ours always carry two.
+ */
+const TAG_LAG_WINDOW_MS = 30_000;
 
 /** Create, update or delete the channel of one CloudFormation request. */
 export async function handleChannelEvent(event: CloudFormationCustomResourceEvent, ctx: LifecycleContext): Promise<ChannelResult> {
@@ -65,7 +80,8 @@ export async function handleChannelEvent(event: CloudFormationCustomResourceEven
     case 'Update':
       return updateChannel(event, ctx);
     case 'Delete':
-      return deleteChannel(event.PhysicalResourceId, ctx);
+      // What the template said of the channel: whether it records, and so must be unlinked first.
+      return deleteChannel(event.PhysicalResourceId, ctx, parseChannelProperties(event.ResourceProperties, { lenient: true }));
     default:
       throw new ChannelRequestError(`Unknown RequestType '${(event as { RequestType?: string }).RequestType}'`);
   }
@@ -76,19 +92,19 @@ function result(arn: string, name: string): ChannelResult {
 }
 
 async function createChannel(
-  event: { StackId: string; LogicalResourceId: string; RequestId: string },
+  event: RequestIdentity,
   desired: DesiredChannel,
   ctx: LifecycleContext,
   replacing?: string,
 ): Promise<ChannelResult> {
   const name = desired.explicitName ?? generateChannelName(event.StackId, event.LogicalResourceId, event.RequestId);
   try {
-    return await createAndWait(name, event.RequestId, desired, ctx, replacing);
+    return await createAndWait(name, event, desired, ctx, replacing);
   } catch (error) {
     if (ctx.progress.createdChannelArn === undefined && !(error instanceof ChannelRequestError)) {
       // The Create may have reached the service without its answer reaching us (aborted at the deadline, a
       // dropped connection): if our channel exists, fail with its ARN so the next Delete removes it.
-      await findOwnChannel(name, event.RequestId, ctx);
+      await findOwnChannel(name, event.RequestId, desired, ctx);
     }
     throw error;
   }
@@ -96,13 +112,14 @@ async function createChannel(
 
 async function createAndWait(
   name: string,
-  requestId: string,
+  request: RequestIdentity,
   desired: DesiredChannel,
   ctx: LifecycleContext,
   replacing: string | undefined,
 ): Promise<ChannelResult> {
   const { service, log, progress } = ctx;
-  const tags = { ...desired.tags, [OWNERSHIP_TAG_KEY]: requestId };
+  const requestId = request.RequestId;
+  const tags = { ...desired.tags, [OWNERSHIP_TAG_KEY]: requestId, [STACK_TAG_KEY]: request.StackId };
 
   let arn: string | undefined;
   for (let attempt = 0; arn === undefined; attempt++) {
@@ -125,8 +142,7 @@ async function createAndWait(
         await service.waitUntilGone({ name });
         continue;
       }
-      const existingTags = await service.listTags(existing.ChannelARN!);
-      if (existingTags[OWNERSHIP_TAG_KEY] !== requestId) {
+      if (!await isOwnChannel(existing, requestId, desired, ctx, service)) {
         throw new ChannelRequestError(
           `A signaling channel named '${name}' already exists in this account and region and was not created by ` +
           'this request (it may be another stack\'s, or one this stack retained). Choose another channelName, ' +
@@ -141,17 +157,48 @@ async function createAndWait(
   if (desired.mediaStorageStreamArn !== undefined) {
     // Only an ACTIVE channel takes a media storage configuration. If this fails, the channel exists and
     // progress holds its ARN: the FAILED answer carries it, and CloudFormation's Delete removes it.
-    await enableMediaStorage(arn, desired.mediaStorageStreamArn, ctx, { afterCreate: true, replacing });
+    await enableMediaStorage(arn, desired.mediaStorageStreamArn, ctx, { afterCreate: true, replacing, stackId: request.StackId });
   }
   return result(arn, name);
 }
 
-/** Record the channel of `name` as this request's if it carries this request's ownership tag. */
-async function findOwnChannel(name: string, requestId: string, ctx: LifecycleContext): Promise<void> {
+/**
+ * Whether `existing` (a channel of the name this request creates) is this request's own: it carries the
+ * request's ownership tag. Tags may show up a moment after the channel: a young channel with no tags at all
+ * is looked at again until `TAG_LAG_WINDOW_MS` after its creation (within the deadline). A generated name
+ * holds a hash of this request's id, so nobody else makes a channel of that name: young and untagged, it is
+ * ours. An explicit name may be anybody's: it is ours only once our tag shows.
+ */
+async function isOwnChannel(
+  existing: ChannelInfo,
+  requestId: string,
+  desired: DesiredChannel,
+  ctx: LifecycleContext,
+  service: ChannelService,
+): Promise<boolean> {
+  const createdAt = existing.CreationTime?.getTime();
+  for (let attempt = 0; ; attempt++) {
+    const tags = await service.listTags(existing.ChannelARN!);
+    if (Object.keys(tags).length > 0) {
+      return tags[OWNERSHIP_TAG_KEY] === requestId;
+    }
+    const young = createdAt !== undefined && ctx.now() - createdAt < TAG_LAG_WINDOW_MS;
+    if (!young) return false;
+    if (desired.explicitName === undefined) {
+      ctx.log('INFO', 'a young channel of this request\'s generated name shows no tags yet: it is this request\'s', { channelArn: existing.ChannelARN });
+      return true;
+    }
+    ctx.log('INFO', 'the channel shows no tags yet; looking again', { channelArn: existing.ChannelARN, attempt });
+    await service.pause(attempt, `reading the tags of signaling channel ${existing.ChannelARN}, which shows none yet`);
+  }
+}
+
+/** Record the channel of `name` as this request's if it is this request's own (`isOwnChannel`). */
+async function findOwnChannel(name: string, requestId: string, desired: DesiredChannel, ctx: LifecycleContext): Promise<void> {
   const lookup = ctx.service.withDeadline(ctx.service.deadline.grace(ctx.lastLookMs));
   try {
     const existing = await lookup.describe({ name });
-    if (existing?.ChannelARN && (await lookup.listTags(existing.ChannelARN))[OWNERSHIP_TAG_KEY] === requestId) {
+    if (existing?.ChannelARN && await isOwnChannel(existing, requestId, desired, ctx, lookup)) {
       ctx.progress.createdChannelArn = existing.ChannelARN;
       ctx.log('WARN', 'the failed create did make its channel; answering with its ARN', { channelArn: existing.ChannelARN });
     }
@@ -215,10 +262,14 @@ async function updateChannel(
     if (tagsChanged) {
       await reconcileTags(arn, desired.tags, previous.tags, ctx);
     }
-    if (storageChanged && desired.mediaStorageStreamArn !== undefined) {
-      await enableMediaStorage(arn, desired.mediaStorageStreamArn, ctx, { afterCreate: false });
-    } else if (storageChanged) {
+    if (storageChanged && previous.mediaStorageStreamArn !== undefined) {
+      // The service refuses to link a channel that records into another stream (ResourceInUseException):
+      // unlink it first, then link it to the new one. Unlinking a channel that records nothing is harmless
+      // (a rollback's old properties may name a stream the channel never took).
       await disableMediaStorage(arn, ctx);
+    }
+    if (storageChanged && desired.mediaStorageStreamArn !== undefined) {
+      await enableMediaStorage(arn, desired.mediaStorageStreamArn, ctx, { afterCreate: false, stackId: event.StackId });
     }
   } catch (error) {
     if (!(error instanceof ChannelGoneError)) throw error;
@@ -233,16 +284,21 @@ async function updateChannel(
 
 /**
  * Make the channel record into `streamArn`. The service's refusals become Reasons that say what to do: a
- * stream that keeps no data, a stream that records another channel (named, from
+ * stream that keeps no data, a stream that records a channel of another stack or of no stack (named, from
  * DescribeMappedResourceConfiguration). A stream that already records this channel (a request delivered
- * twice) is success; one that records the channel this one replaces is moved to it. Anything else busy is
- * the channel not ACTIVE yet for this operation: wait and try again, within the deadline.
+ * twice) is success. A stream that records another channel of this stack (the channel this one replaces, or
+ * one the same deployment moves it from, renamed, removed or switched to another stream) is taken over:
+ * that channel is unlinked, then this one linked. The template can give a stream to one channel only
+ * (refused at synth), so the other channel cannot be meant to keep it; and it cannot be left to that
+ * channel's own request, which may come after this one (a removed channel is deleted in CloudFormation's
+ * cleanup phase, after every update). Anything else busy is the channel not ACTIVE yet for this operation:
+ * wait and try again, within the deadline.
  */
 async function enableMediaStorage(
   arn: string,
   streamArn: string,
   ctx: LifecycleContext,
-  options: { afterCreate: boolean; replacing?: string },
+  options: { afterCreate: boolean; stackId: string; replacing?: string },
 ): Promise<void> {
   const { service, log } = ctx;
   for (let attempt = 0; ; attempt++) {
@@ -271,19 +327,52 @@ async function enableMediaStorage(
         log('INFO', 'the stream already records this channel', { channelArn: arn, streamArn });
         return;
       }
-      if (others.length > 0 && options.replacing !== undefined && others.every(other => other === options.replacing)) {
-        log('INFO', 'moving media storage from the channel this one replaces', { channelArn: arn, from: options.replacing, streamArn });
-        await service.updateMediaStorage(options.replacing, 'DISABLED', undefined, false);
-        continue;
-      }
       if (others.length > 0) {
-        throw new ChannelRequestError(`Kinesis video stream ${streamArn} already records signaling channel ` +
-          `${others.join(', ')} (ResourceInUseException: a stream takes one channel). Record signaling channel ` +
-          `${arn} into another stream, or disable that channel's media storage first.`);
+        const foreign = await channelsOfOtherStacks(others, options, ctx);
+        if (foreign.length > 0) {
+          throw new ChannelRequestError(`Kinesis video stream ${streamArn} already records signaling channel ` +
+            `${foreign.join(', ')}, which is not a channel of this stack (ResourceInUseException: a stream takes one ` +
+            `channel). Record signaling channel ${arn} into another stream, or disable that channel's media storage first.`);
+        }
+        for (const other of others) {
+          log('INFO', 'moving media storage from another channel of this stack', { channelArn: arn, from: other, streamArn });
+          await unlinkIfThere(other, ctx);
+        }
+        continue;
       }
       log('WARN', 'channel busy; enabling media storage again', { channelArn: arn, attempt });
       await service.pause(attempt, `enabling media storage on signaling channel ${arn} (ResourceInUseException)`);
     }
+  }
+}
+
+/**
+ * The channels among `arns` that this stack did not create: neither the one this request replaces nor one
+ * carrying this stack's tag. A channel that cannot be read (gone a moment ago) counts as this stack's: its
+ * link goes with it.
+ */
+async function channelsOfOtherStacks(arns: string[], options: { stackId: string; replacing?: string }, ctx: LifecycleContext): Promise<string[]> {
+  const foreign: string[] = [];
+  for (const other of arns) {
+    if (other === options.replacing) continue;
+    let tags: Record<string, string>;
+    try {
+      tags = await ctx.service.listTags(other);
+    } catch (error) {
+      if (serviceErrorName(error) === 'ResourceNotFoundException') continue;
+      throw error;
+    }
+    if (tags[STACK_TAG_KEY] !== options.stackId) foreign.push(other);
+  }
+  return foreign;
+}
+
+/** Unlink another channel from its stream; one that is gone has no link left. */
+async function unlinkIfThere(arn: string, ctx: LifecycleContext): Promise<void> {
+  try {
+    await disableMediaStorage(arn, ctx);
+  } catch (error) {
+    if (!(error instanceof ChannelGoneError)) throw error;
   }
 }
 
@@ -335,7 +424,7 @@ async function replaceChannel(
     ctx.progress.createdChannelArn = undefined;
     ctx.log('WARN', 'deleting the replacement channel that failed', { channelArn: orphan });
     try {
-      await deleteChannel(orphan, ctx);
+      await deleteChannel(orphan, ctx, desired);
     } catch (cleanupError) {
       throw new ChannelRequestError(`${(error as Error).message}. The new channel ${orphan} could not be deleted ` +
         `(${(cleanupError as Error).message}): delete it yourself.`);
@@ -394,7 +483,7 @@ async function reconcileTags(
     if (serviceErrorName(error) === 'ResourceNotFoundException') throwGone(arn);
     throw error;
   }
-  const toRemove = Object.keys(previous).filter(key => !(key in desired) && key in current && key !== OWNERSHIP_TAG_KEY);
+  const toRemove = Object.keys(previous).filter(key => !(key in desired) && key in current && !RESERVED_TAG_KEYS.includes(key));
   const toSet = Object.fromEntries(Object.entries(desired).filter(([key, value]) => current[key] !== value));
   if (toRemove.length > 0) {
     await ctx.service.untag(arn, toRemove);
@@ -405,7 +494,13 @@ async function reconcileTags(
   ctx.log('INFO', 'reconciled tags', { channelArn: arn, removed: toRemove.length, set: Object.keys(toSet).length });
 }
 
-async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext): Promise<ChannelResult> {
+/**
+ * Delete the channel. The service refuses to delete a channel linked to a stream (ResourceInUseException:
+ * the WebRTC ingestion guide says to unlink a channel before deleting it), so a channel the template said
+ * records is unlinked first; one that turns out linked anyway (linked by an earlier version, or outside the
+ * stack) is unlinked when the service refuses it, then deleted.
+ */
+async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext, declared: DesiredChannel): Promise<ChannelResult> {
   const { service, log } = ctx;
   if (channelNameOf(physicalResourceId) === undefined) {
     // A failed create's id (NO_CHANNEL_ID_PREFIX...) or one CloudFormation invented: no channel to delete.
@@ -413,6 +508,21 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
     return { physicalResourceId };
   }
   const arn = physicalResourceId;
+  let unlinked = false;
+  const unlink = async () => {
+    unlinked = true;
+    try {
+      await disableMediaStorage(arn, ctx);
+      return true;
+    } catch (error) {
+      if (error instanceof ChannelGoneError) return false;
+      throw error;
+    }
+  };
+  if (declared.mediaStorageStreamArn !== undefined && !await unlink()) {
+    log('INFO', 'channel already gone', { channelArn: arn });
+    return { physicalResourceId };
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       await service.delete(arn);
@@ -434,6 +544,12 @@ async function deleteChannel(physicalResourceId: string, ctx: LifecycleContext):
       }
       if (info.ChannelStatus === 'DELETING') {
         break;
+      }
+      if (info.ChannelStatus === 'ACTIVE' && !unlinked) {
+        // ACTIVE, yet refused: it records into a stream the template did not say (CLOUD_STORAGE_MODE).
+        log('INFO', 'the channel is linked to a stream; unlinking it before deleting it', { channelArn: arn });
+        if (!await unlink()) return { physicalResourceId };
+        continue;
       }
       log('WARN', 'channel busy; trying the delete again', { channelArn: arn, status: info.ChannelStatus, attempt });
       await service.pause(attempt, `deleting signaling channel ${arn} (status ${info.ChannelStatus})`);

@@ -187,6 +187,8 @@ export class ChannelService {
    * the operation's account quota (10 a second) is a fifth of the others'.
    */
   public async updateMediaStorage(arn: string, status: 'ENABLED' | 'DISABLED', streamArn: string | undefined, afterCreate: boolean): Promise<void> {
+    // The request's slot first (when this is its first call), then the storage turn: the turn is the later.
+    await this.pacer.untilSlot(this.bound);
     await this.pacer.untilStorageTurn(this.bound, afterCreate);
     await this.call('UpdateMediaStorageConfiguration', arn, signal => this.client.send(new UpdateMediaStorageConfigurationCommand({
       ChannelARN: arn,

@@ -13,6 +13,7 @@ import { ChannelService, ServiceCallError } from './channel-service';
 import { Clock, Deadline, DeadlineExceededError, systemClock } from './clock';
 import { jsonLogger, Logger } from './logger';
 import { Pacer } from './pacing';
+import { answerDeadlineOf, serviceTimeoutSecondsOf, signedAtOf } from './request-age';
 import { slotOf } from '../../src/channel-slots';
 import { NO_CHANNEL_ID_PREFIX, ProviderEnvironment } from '../../src/handler-contract';
 
@@ -24,6 +25,8 @@ const MAX_SAFETY_MARGIN_MS = 30_000;
 const SAFETY_MARGIN_FRACTION = 0.25;
 /** The last look takes at most a third of the margin, 5 s at most; the PUT gets the rest. */
 const MAX_LAST_LOOK_MS = 5_000;
+/** Less time than this before CloudFormation stops waiting: too little to do anything and answer. */
+const MIN_BUDGET_MS = 10_000;
 
 export interface HandlerDependencies {
   readonly client: KinesisVideoClient;
@@ -58,20 +61,39 @@ export async function handleRequest(
 ): Promise<void> {
   const { clock, log } = deps;
   const startedAt = clock.now();
-  const lambdaEndsAt = startedAt + remainingTimeMs;
-  const margin = Math.min(MAX_SAFETY_MARGIN_MS, remainingTimeMs * SAFETY_MARGIN_FRACTION);
+  // Whichever ends first: Lambda's timeout, or CloudFormation's wait for this request (an event that waited
+  // in Lambda's queue has less of it left).
+  const signedAt = signedAtOf(event.ResponseURL);
+  const answerDeadline = signedAt === undefined ? Infinity : answerDeadlineOf(signedAt, serviceTimeoutSecondsOf(event.ResourceProperties));
+  const budgetMs = Math.min(remainingTimeMs, answerDeadline - startedAt);
+  const lambdaEndsAt = startedAt + budgetMs;
+  const margin = Math.min(MAX_SAFETY_MARGIN_MS, Math.max(0, budgetMs) * SAFETY_MARGIN_FRACTION);
   const lastLookMs = Math.min(MAX_LAST_LOOK_MS, margin / 3);
   const deadline = new Deadline(clock, lambdaEndsAt - margin);
-  const pacer = new Pacer(clock, startedAt, slotOf(deps.slotTable, event.LogicalResourceId));
+  const pacer = new Pacer(clock, slotOf(deps.slotTable, event.LogicalResourceId), signedAt);
   const { ResponseURL: _responseUrl, ...loggable } = event;
-  log('INFO', 'request', { event: loggable, deadlineInMs: deadline.remainingMs(), slot: pacer.slot });
+  log('INFO', 'request', { event: loggable, deadlineInMs: deadline.remainingMs(), slot: pacer.slot, signedAt });
 
   const progress: RequestProgress = {};
   let body: string;
+  if (answerDeadline - startedAt < MIN_BUDGET_MS) {
+    // CloudFormation has given up on this request (or will before any answer could reach it): whatever it
+    // did now would be answered to nobody, and a channel it made would belong to no stack. Do nothing; the
+    // answer below is sent for the record, and ignored.
+    log('WARN', 'CloudFormation has given up on this request: doing nothing', { signedAt, answerDeadline });
+    body = renderResponse(event, {
+      status: 'FAILED',
+      physicalResourceId: event.RequestType === 'Create' ? `${NO_CHANNEL_ID_PREFIX}${event.RequestId}` : event.PhysicalResourceId,
+      reason: `The request waited in Lambda's queue until CloudFormation's ServiceTimeout (signed at ${new Date(signedAt ?? 0).toISOString()}) ` +
+        'had passed: nothing was done. Raise the account\'s Lambda concurrency, or deploy fewer channels per stack.',
+    });
+    await sendResponse(event.ResponseURL, body, { clock, log, until: startedAt + Math.max(0, remainingTimeMs - 1_000), put: deps.put });
+    return;
+  }
   try {
     const service = new ChannelService(deps.client, deadline, log, pacer);
     const outcome = await withDeadline(
-      handleChannelEvent(event, { service, log, progress, lastLookMs }),
+      handleChannelEvent(event, { service, log, progress, lastLookMs, now: () => clock.now() }),
       deadline.remainingMs() + lastLookMs, clock);
     body = renderResponse(event, { status: 'SUCCESS', physicalResourceId: outcome.physicalResourceId, data: outcome.data });
   } catch (error) {

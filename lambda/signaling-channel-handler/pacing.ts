@@ -7,9 +7,15 @@
  * DescribeSignalingChannel, which every WebRTC client calls to connect). No invocation may spend them, and
  * there is no coordinator, so each one keeps to its share by construction:
  *
- * - **A slot per channel.** The construct writes the stack's channels into the function's environment
- *   (channel-slots.ts); a request makes its first call at its channel's slot, `SLOT_SPACING_MS` apart, so a
- *   whole stack starts at most `1000 / SLOT_SPACING_MS` requests a second, evenly, whatever its size.
+ * - **A slot per channel, on the wall clock.** The construct writes the stack's channels into the function's
+ *   environment (channel-slots.ts); a request makes its first call at its channel's slot, `SLOT_SPACING_MS`
+ *   apart, so a whole stack starts at most `1000 / SLOT_SPACING_MS` requests a second, evenly, whatever its
+ *   size. Slots repeat on a cycle of the wall clock that all invocations share (Lambda's clocks are
+ *   synchronised), not on each invocation's own start: invocations that start hundreds of milliseconds
+ *   apart (cold starts, a busy queue) still keep to their slots and never bunch.
+ * - **No slot for a request that waited in Lambda's queue.** In an account whose Lambda concurrency is far
+ *   below the stack's channel count, events wait in the queue and Lambda's concurrency already spaces the
+ *   requests: one signed (by CloudFormation) longer than a whole cycle ago goes at once.
  * - **Few calls per request.** A request calls only what its change needs (an update that changes nothing
  *   calls nothing; a tag change calls no Describe), and a delete does not wait for the channel to go.
  * - **Looking when a transition can have ended.** After a call that starts a transition, the first look comes
@@ -49,17 +55,18 @@ export const FIRST_LOOK_MS = 1_500;
 
 /**
  * Media storage calls of one stack come at most one per 125 ms: 8 a second, 80% of the 10-a-second account
- * quota of UpdateMediaStorageConfiguration, which a request calls at most once (twice when it moves a
- * stream off a channel it replaces). The turn is the channel's slot index times this: every channel of the
- * stack has a slot, recording or not, so a stack whose channels all record is the worst case (496 channels:
- * the last turn 62 s in), and one with few recording channels among many is spaced wider still.
+ * quota of UpdateMediaStorageConfiguration, which a request calls at most once at its turn (twice when it
+ * switches streams or takes a stream over from another channel of the stack: disable, then enable). The
+ * turn is the channel's slot index times this within a cycle of the wall clock: every channel of the stack
+ * has a slot, recording or not, so a stack whose channels all record is the worst case (496 channels: a
+ * cycle of 62 s), and one with few recording channels among many is spaced wider still.
  */
 export const STORAGE_SLOT_SPACING_MS = 125;
 
 /**
- * A new channel's storage turns start this late: after the latest its first look can find it ACTIVE
- * (`FIRST_LOOK_MS` plus its 10% jitter), so that channels created 25 ms apart do not all enable storage within
- * the same second once ACTIVE, but keep to their 125 ms turns. Updates start theirs at once.
+ * A new channel's storage turn comes no sooner than this: after the latest its first look can find it ACTIVE
+ * (`FIRST_LOOK_MS` plus its 10% jitter), so that the turn is not spent waiting for the channel. Updates take
+ * the next turn from now.
  */
 export const STORAGE_AFTER_CREATE_MS = Math.ceil(FIRST_LOOK_MS * 1.1);
 
@@ -77,38 +84,62 @@ const LOOK_JITTER = 0.1;
 /** Each throttled call doubles the request's later looks, up to 4 times and up to the look ceiling. */
 const MAX_SLOWDOWN = 4;
 
+/**
+ * `X-Amz-Date` has whole seconds: a request was signed up to this much after the time it carries. Reading
+ * the signing time as the latest it can be never takes a fresh request for one that waited.
+ */
+export const SIGNING_TIME_RESOLUTION_MS = 1_000;
+
+/**
+ * The first moment at or after `earliest` whose place in the wall clock's cycles of `cycleMs` is `phaseMs`:
+ * every invocation that computes it for the same phase and cycle lands on the same moments.
+ */
+export function nextMomentInCycle(earliest: number, phaseMs: number, cycleMs: number): number {
+  const start = earliest - (((earliest - phaseMs) % cycleMs) + cycleMs) % cycleMs;
+  return start < earliest ? start + cycleMs : start;
+}
+
 /** The schedule of one request's calls. */
 export class Pacer {
   private slowdown = 1;
   private slotReached = false;
+  private storageTurnTaken = false;
 
   /**
-   * @param startedAt when the invocation started: slots count from there
    * @param slot the channel's place among the stack's channels
+   * @param signedAt when CloudFormation signed the request (its ResponseURL's `X-Amz-Date`), if known: a
+   *   request signed more than a cycle ago waited in Lambda's queue, and takes no slot
    */
-  constructor(private readonly clock: Clock, private readonly startedAt: number, public readonly slot: ChannelSlot) {}
+  constructor(private readonly clock: Clock, public readonly slot: ChannelSlot, private readonly signedAt?: number) {}
 
   /** Before the request's first call: wait for the channel's slot (once). */
   public async untilSlot(deadline: Deadline): Promise<void> {
     if (this.slotReached) return;
     this.slotReached = true;
-    const wait = this.startedAt + this.slot.index * SLOT_SPACING_MS - this.clock.now();
-    if (wait > 0) {
-      await deadline.sleep(wait, `waiting for this channel's turn among the stack's ${this.slot.count} channels`);
-    }
+    await this.untilPhase(deadline, this.clock.now(), SLOT_SPACING_MS,
+      `waiting for this channel's turn among the stack's ${this.slot.count} channels`);
   }
 
   /**
-   * Before the request's media storage call: wait for the channel's storage turn, `slot.index ×
-   * STORAGE_SLOT_SPACING_MS` after the invocation started (after `STORAGE_AFTER_CREATE_MS` more when the
-   * channel was just created), or go at once if it has passed. Turns are not taken again by later calls.
+   * Before the request's media storage call: wait for the channel's storage turn, the moment of the wall
+   * clock's cycle of `slot.count × STORAGE_SLOT_SPACING_MS` at `slot.index × STORAGE_SLOT_SPACING_MS`
+   * (at least `STORAGE_AFTER_CREATE_MS` from now when the channel was just created). A request's later
+   * storage calls (a switch disables, then enables) go at once: the turn is taken once.
    */
   public async untilStorageTurn(deadline: Deadline, afterCreate: boolean): Promise<void> {
-    const turn = this.startedAt + (afterCreate ? STORAGE_AFTER_CREATE_MS : 0) + this.slot.index * STORAGE_SLOT_SPACING_MS;
-    const wait = turn - this.clock.now();
-    if (wait > 0) {
-      await deadline.sleep(wait,
-        `waiting for this channel's media storage turn among the stack's ${this.slot.count} channels`);
+    if (this.storageTurnTaken) return;
+    this.storageTurnTaken = true;
+    await this.untilPhase(deadline, this.clock.now() + (afterCreate ? STORAGE_AFTER_CREATE_MS : 0), STORAGE_SLOT_SPACING_MS,
+      `waiting for this channel's media storage turn among the stack's ${this.slot.count} channels`);
+  }
+
+  private async untilPhase(deadline: Deadline, earliest: number, spacingMs: number, what: string): Promise<void> {
+    const cycleMs = this.slot.count * spacingMs;
+    const now = this.clock.now();
+    const queued = this.signedAt !== undefined && now - (this.signedAt + SIGNING_TIME_RESOLUTION_MS) > cycleMs;
+    const at = queued ? earliest : nextMomentInCycle(earliest, this.slot.index * spacingMs, cycleMs);
+    if (at > now) {
+      await deadline.sleep(at - now, what);
     }
   }
 

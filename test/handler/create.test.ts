@@ -12,7 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CHANNEL_ARN, createEvent, FakeClock, invoke, REQUEST_ID, STACK_ID } from './handler-test-kit';
 import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
 import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
+import { signedAtOf } from '../../lambda/signaling-channel-handler/request-age';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());
@@ -34,7 +35,7 @@ describe('Create', () => {
       ChannelName: 'garage-camera',
       ChannelType: 'SINGLE_MASTER',
       SingleMasterConfiguration: { MessageTtlSeconds: 30 },
-      Tags: [{ Key: 'room', Value: 'garage' }, { Key: OWNERSHIP_TAG_KEY, Value: REQUEST_ID }],
+      Tags: [{ Key: 'room', Value: 'garage' }, { Key: OWNERSHIP_TAG_KEY, Value: REQUEST_ID }, { Key: STACK_TAG_KEY, Value: STACK_ID }],
     });
     expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(2);
     expect(response).toMatchObject({
@@ -203,5 +204,112 @@ describe('Create', () => {
     const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { remainingTimeMs: 60_000 });
 
     expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
+  });
+});
+
+describe('ownership when tags show up late (the service is eventually consistent)', () => {
+  const young = (clock: FakeClock) => ({ ChannelInfo: { ...active.ChannelInfo, CreationTime: new Date(clock.time - 2_000) } });
+
+  test('a Create delivered twice, its channel\'s tags not visible yet: looks again, finds its tag, creates no second one', async () => {
+    const clock = new FakeClock();
+    kvs.on(CreateSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'name in use', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).callsFake(() => young(clock));
+    kvs.on(ListTagsForResourceCommand).resolvesOnce({ Tags: {} }).resolvesOnce({ Tags: {} }).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: REQUEST_ID } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { clock });
+
+    expect(kvs.commandCalls(ListTagsForResourceCommand)).toHaveLength(3);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('an explicit name: an old channel with no tags is somebody else\'s, at once', async () => {
+    kvs.on(CreateSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'name in use', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...active.ChannelInfo, CreationTime: new Date(0) } });
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
+
+    expect(kvs.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('already exists');
+  });
+
+  test('an explicit name: a young channel whose tags never show is not adopted once it is no longer young', async () => {
+    const clock = new FakeClock();
+    kvs.on(CreateSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'name in use', $metadata: {} }));
+    const createdAt = clock.time - 2_000;
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...active.ChannelInfo, CreationTime: new Date(createdAt) } });
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { clock });
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
+    // It looked until the channel was 30 s old, not beyond.
+    expect(clock.time - createdAt).toBeGreaterThanOrEqual(30_000);
+    expect(clock.time - createdAt).toBeLessThan(40_000);
+  });
+
+  test('a generated name (it holds a hash of this request\'s id): a young channel with no tags yet is this request\'s', async () => {
+    const clock = new FakeClock();
+    kvs.on(CreateSignalingChannelCommand).rejects(new ResourceInUseException({ message: 'name in use', $metadata: {} }));
+    kvs.on(DescribeSignalingChannelCommand).callsFake(() => young(clock));
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: {} });
+
+    const { response } = await invoke(createEvent({}), { clock });
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+  });
+
+  test('a Create whose answer never came back, its tags not visible yet: the ARN is still answered for deletion', async () => {
+    const clock = new FakeClock();
+    kvs.on(CreateSignalingChannelCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    kvs.on(DescribeSignalingChannelCommand).callsFake(() => young(clock));
+    kvs.on(ListTagsForResourceCommand).resolvesOnce({ Tags: {} }).resolves({ Tags: { [OWNERSHIP_TAG_KEY]: REQUEST_ID } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }), { clock, remainingTimeMs: 60_000 });
+
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(CHANNEL_ARN);
+  });
+});
+
+describe('a request CloudFormation has given up on', () => {
+  const signedUrl = (signedAt: number) => {
+    const date = new Date(signedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    return `https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=7199&X-Amz-Signature=abc`;
+  };
+
+  test('signed longer ago than the ServiceTimeout (it waited in Lambda\'s queue): creates nothing, answers FAILED', async () => {
+    const clock = new FakeClock();
+    const event = createEvent({ ChannelName: 'garage-camera', ServiceTimeout: '600' }, { ResponseURL: signedUrl(clock.time - 601_000) });
+
+    const { response } = await invoke(event, { clock });
+
+    expect(kvs.calls()).toHaveLength(0);
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(`${NO_CHANNEL_ID_PREFIX}${REQUEST_ID}`);
+    expect(response.Reason).toContain('waited in Lambda\'s queue until CloudFormation\'s ServiceTimeout');
+  });
+
+  test('signed a while ago: the work is bounded by what is left of CloudFormation\'s wait, not by Lambda\'s timeout', async () => {
+    const clock = new FakeClock();
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    // Never ACTIVE: the request runs until its deadline.
+    kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...active.ChannelInfo, ChannelStatus: 'CREATING' } });
+    const signedAt = clock.time - 560_000;
+    const event = createEvent({ ChannelName: 'garage-camera', ServiceTimeout: '600' }, { ResponseURL: signedUrl(signedAt) });
+
+    const { response } = await invoke(event, { clock, remainingTimeMs: 300_000 });
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+    // Answered before CloudFormation stops waiting (600 s after signing), though Lambda had 300 s more.
+    expect(clock.time).toBeLessThan(signedAt + 600_000);
+  });
+
+  test('signedAtOf reads X-Amz-Date; URLs without one are not judged', () => {
+    expect(signedAtOf(signedUrl(Date.UTC(2026, 11, 2, 13, 15, 0)))).toBe(Date.UTC(2026, 11, 2, 13, 15, 0));
+    expect(signedAtOf('https://example.com/key?AWSAccessKeyId=x&Expires=1&Signature=y')).toBeUndefined();
+    expect(signedAtOf('not a url')).toBeUndefined();
   });
 });

@@ -19,11 +19,11 @@ import {
   UpdateSignalingChannelCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CHANNEL_ARN, channelArn, createEvent, deleteEvent, FakeClock, invoke, updateEvent } from './handler-test-kit';
+import { CHANNEL_ARN, channelArn, createEvent, deleteEvent, FakeClock, invoke, STACK_ID, updateEvent } from './handler-test-kit';
 import { parseChannelProperties } from '../../lambda/signaling-channel-handler/channel-properties';
 import { FIRST_LOOK_MS, STORAGE_AFTER_CREATE_MS, STORAGE_SLOT_SPACING_MS } from '../../lambda/signaling-channel-handler/pacing';
 import { renderSlotTable, slotOf } from '../../src/channel-slots';
-import { ChannelProperty } from '../../src/handler-contract';
+import { ChannelProperty, STACK_TAG_KEY } from '../../src/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());
@@ -96,17 +96,40 @@ describe('Create with media storage', () => {
       'stream a dataRetention of at least 1 hour (DataRetentionInHours > 0).');
   });
 
-  test('a stream that records another channel: the Reason names that channel; the failed channel is answered for deletion', async () => {
+  test('a stream that records a channel of another stack: the Reason names that channel; the failed channel is answered for deletion', async () => {
     const other = channelArn('porch-camera');
     creatable();
     kvs.on(UpdateMediaStorageConfigurationCommand).rejects(new ResourceInUseException({ message: 'stream in use', ...meta }));
     kvs.on(DescribeMappedResourceConfigurationCommand).resolves({ MappedResourceConfigurationList: [{ Type: 'SIGNALING_CHANNEL', ARN: other }] });
+    kvs.on(ListTagsForResourceCommand, { ResourceARN: other }).resolves({ Tags: { [STACK_TAG_KEY]: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Porch/1' } });
 
     const { response } = await invoke(createEvent({ ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }));
 
     expect(kvs.commandCalls(DescribeMappedResourceConfigurationCommand)[0].args[0].input).toEqual({ StreamARN: STREAM_ARN });
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
-    expect(response.Reason).toContain(`Kinesis video stream ${STREAM_ARN} already records signaling channel ${other} (ResourceInUseException`);
+    expect(response.Reason).toContain(`Kinesis video stream ${STREAM_ARN} already records signaling channel ${other}, which is not a channel of this stack (ResourceInUseException`);
+    // Another stack's channel is never touched.
+    expect(storageCalls().filter(call => call.ChannelARN === other)).toEqual([]);
+  });
+
+  test('a stream that records another channel of this stack (moved in the same deployment): unlinked from it, linked here', async () => {
+    const other = channelArn('porch-camera');
+    creatable();
+    kvs.on(UpdateMediaStorageConfigurationCommand, { ChannelARN: CHANNEL_ARN })
+      .rejectsOnce(new ResourceInUseException({ message: 'stream in use', ...meta }))
+      .resolves({});
+    kvs.on(UpdateMediaStorageConfigurationCommand, { ChannelARN: other }).resolves({});
+    kvs.on(DescribeMappedResourceConfigurationCommand).resolves({ MappedResourceConfigurationList: [{ Type: 'SIGNALING_CHANNEL', ARN: other }] });
+    kvs.on(ListTagsForResourceCommand, { ResourceARN: other }).resolves({ Tags: { [STACK_TAG_KEY]: STACK_ID } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+    expect(storageCalls()).toEqual([
+      { ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: STREAM_ARN } },
+      { ChannelARN: other, MediaStorageConfiguration: { Status: 'DISABLED' } },
+      { ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: STREAM_ARN } },
+    ]);
   });
 
   test('delivered twice: the stream already records this very channel, which is success', async () => {
@@ -160,7 +183,7 @@ describe('Create with media storage', () => {
     expect(response.Reason).toContain(`cannot record into Kinesis video stream ${STREAM_ARN}: the service did not find it`);
   });
 
-  test('the enable call waits for the channel\'s storage turn: slot index × 125 ms after the first look could end', async () => {
+  test('the enable call waits for the channel\'s storage turn: its place in the wall clock\'s storage cycle, after the first look could end', async () => {
     const logicalIds = Array.from({ length: 200 }, (_, i) => `Camera${i}`).concat('Garage4A49DB4E');
     const table = renderSlotTable(logicalIds);
     const slot = slotOf(table, 'Garage4A49DB4E');
@@ -176,13 +199,17 @@ describe('Create with media storage', () => {
     await invoke(createEvent({ ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }), { clock, slotTable: table });
 
     expect(slot.index).toBeGreaterThan(10);
-    expect(enabledAt - startedAt).toBe(STORAGE_AFTER_CREATE_MS + slot.index * STORAGE_SLOT_SPACING_MS);
+    const cycle = slot.count * STORAGE_SLOT_SPACING_MS;
+    expect(enabledAt % cycle).toBe(slot.index * STORAGE_SLOT_SPACING_MS);
+    // No sooner than the first look could find the channel ACTIVE, no later than one cycle after that.
+    expect(enabledAt - startedAt).toBeGreaterThanOrEqual(STORAGE_AFTER_CREATE_MS);
+    expect(enabledAt - startedAt).toBeLessThan(FIRST_LOOK_MS * 1.1 + STORAGE_AFTER_CREATE_MS + cycle);
     // Later than the latest first look (FIRST_LOOK_MS + 10% jitter): new channels keep to their turns.
     expect(STORAGE_AFTER_CREATE_MS).toBeGreaterThanOrEqual(Math.floor(FIRST_LOOK_MS * 1.1));
     expect(1000 / STORAGE_SLOT_SPACING_MS).toBeLessThanOrEqual(10 * 0.8);
   });
 
-  test('on update the storage turn counts from the invocation\'s start: slot index × 125 ms', async () => {
+  test('on update the storage turn is the next of the channel\'s places in the storage cycle', async () => {
     const table = renderSlotTable(Array.from({ length: 200 }, (_, i) => `Camera${i}`).concat('Garage4A49DB4E'));
     const slot = slotOf(table, 'Garage4A49DB4E');
     const clock = new FakeClock();
@@ -193,7 +220,9 @@ describe('Create with media storage', () => {
       return {};
     });
     await invoke(updateEvent(CHANNEL_ARN, { ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }, { ChannelName: 'garage-camera' }), { clock, slotTable: table });
-    expect(enabledAt - startedAt).toBe(slot.index * STORAGE_SLOT_SPACING_MS);
+    const cycle = slot.count * STORAGE_SLOT_SPACING_MS;
+    expect(enabledAt % cycle).toBe(slot.index * STORAGE_SLOT_SPACING_MS);
+    expect(enabledAt - startedAt).toBeLessThan(cycle);
   });
 });
 
@@ -206,10 +235,14 @@ describe('Update of media storage', () => {
     expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(0);
   });
 
-  test('switched to another stream (or the stream was replaced: a new ARN): enabled with the new stream', async () => {
+  test('switched to another stream (or the stream was replaced: a new ARN): unlinked from the old one, then enabled with the new', async () => {
+    // The service refuses to link a channel that records into another stream (ResourceInUseException).
     kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
     await invoke(updateEvent(CHANNEL_ARN, { ChannelName: 'garage-camera', [STORAGE]: OTHER_STREAM_ARN }, { ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }));
-    expect(storageCalls()).toEqual([{ ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: OTHER_STREAM_ARN } }]);
+    expect(storageCalls()).toEqual([
+      { ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'DISABLED' } },
+      { ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: OTHER_STREAM_ARN } },
+    ]);
   });
 
   test('removed, or a rollback to older-shaped properties without the field: disabled, naming no stream (it may be gone)', async () => {
@@ -270,11 +303,38 @@ describe('Update of media storage', () => {
 });
 
 describe('Delete of a recording channel', () => {
-  test('deletes it whatever its storage state, without touching its media storage', async () => {
+  test('unlinks it from its stream first (the service refuses to delete a linked channel), then deletes it', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
     kvs.on(DeleteSignalingChannelCommand).resolves({});
     const { response } = await invoke(deleteEvent(CHANNEL_ARN, { [STORAGE]: STREAM_ARN }));
     expect(response.Status).toBe('SUCCESS');
+    expect(storageCalls()).toEqual([{ ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'DISABLED' } }]);
     expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(1);
-    expect(storageCalls()).toHaveLength(0);
+  });
+
+  test('a channel the template did not say records, refused while ACTIVE (linked by an earlier version): unlinked, then deleted', async () => {
+    kvs.on(DeleteSignalingChannelCommand)
+      .rejectsOnce(new ResourceInUseException({ message: 'CLOUD_STORAGE_MODE', ...meta }))
+      .resolves({});
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+    kvs.on(UpdateMediaStorageConfigurationCommand).resolves({});
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN, { ChannelName: 'garage-camera' }));
+    expect(response.Status).toBe('SUCCESS');
+    expect(storageCalls()).toEqual([{ ChannelARN: CHANNEL_ARN, MediaStorageConfiguration: { Status: 'DISABLED' } }]);
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(2);
+  });
+
+  test('a recording channel already gone: nothing to unlink or delete', async () => {
+    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'gone', ...meta }));
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN, { [STORAGE]: STREAM_ARN }));
+    expect(response.Status).toBe('SUCCESS');
+    expect(kvs.commandCalls(DeleteSignalingChannelCommand)).toHaveLength(0);
+  });
+
+  test('a channel without media storage is deleted with one call', async () => {
+    kvs.on(DeleteSignalingChannelCommand).resolves({});
+    const { response } = await invoke(deleteEvent(CHANNEL_ARN, { ChannelName: 'garage-camera' }));
+    expect(response.Status).toBe('SUCCESS');
+    expect(kvs.calls()).toHaveLength(1);
   });
 });

@@ -15,7 +15,16 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { CHANNEL_ARN, createEvent, FakeClock, invoke, updateEvent } from './handler-test-kit';
-import { DESCRIBE_BUDGET_PER_SECOND, FIRST_LOOK_MS, Pacer, SLOT_SPACING_MS } from '../../lambda/signaling-channel-handler/pacing';
+import { Deadline } from '../../lambda/signaling-channel-handler/clock';
+import {
+  DESCRIBE_BUDGET_PER_SECOND,
+  FIRST_LOOK_MS,
+  nextMomentInCycle,
+  Pacer,
+  SLOT_SPACING_MS,
+  STORAGE_AFTER_CREATE_MS,
+  STORAGE_SLOT_SPACING_MS,
+} from '../../lambda/signaling-channel-handler/pacing';
 import { renderSlotTable, slotOf } from '../../src/channel-slots';
 
 const kvs = mockClient(KinesisVideoClient);
@@ -74,6 +83,68 @@ describe('slots', () => {
   });
 });
 
+describe('slots on the wall clock', () => {
+  test('nextMomentInCycle: the first moment at or after the earliest whose place in the cycle is the phase', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 45 }), fc.integer({ min: 1, max: 500 }), fc.nat(), (earliest, count, rawIndex) => {
+      const cycle = count * SLOT_SPACING_MS;
+      const phase = (rawIndex % count) * SLOT_SPACING_MS;
+      const at = nextMomentInCycle(earliest, phase, cycle);
+      expect(at).toBeGreaterThanOrEqual(earliest);
+      expect(at - earliest).toBeLessThan(cycle);
+      expect(((at % cycle) + cycle) % cycle).toBe(phase);
+    }), { numRuns: 200 });
+  });
+
+  test('invocations that start at different moments keep to their slots: never two of a stack within one spacing', async () => {
+    // 40 channels, their invocations starting anywhere within 3 s (cold starts, a busy queue): each first
+    // call lands on its slot of the shared cycle, so no two come closer than SLOT_SPACING_MS.
+    fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 40, maxLength: 40 }), async starts => {
+      const count = 40;
+      const moments = await Promise.all(starts.map(async (start, index) => {
+        const clock = new FakeClock();
+        clock.time += start;
+        const pacer = new Pacer(clock, { index, count });
+        await pacer.untilSlot(new Deadline(clock, clock.now() + 60_000));
+        return clock.now();
+      }));
+      const sorted = [...moments].sort((a, b) => a - b);
+      for (let i = 1; i < sorted.length; i++) {
+        expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(SLOT_SPACING_MS);
+      }
+      // And no invocation waits longer than one cycle, as long as a lone request waited before.
+      moments.forEach((moment, i) => expect(moment - (1_700_000_000_000 + starts[i])).toBeLessThan(count * SLOT_SPACING_MS));
+    }), { numRuns: 30 });
+  });
+
+  test('a request that waited in Lambda\'s queue longer than a cycle takes no slot; a fresh one does', async () => {
+    const clock = new FakeClock();
+    clock.time += 7; // not on a slot
+    const slot = { index: 300, count: 496 };
+    const cycle = slot.count * SLOT_SPACING_MS;
+    const queued = new Pacer(clock, slot, clock.now() - cycle - 2_000);
+    await queued.untilSlot(new Deadline(clock, clock.now() + 60_000));
+    expect(clock.sleeps).toEqual([]);
+
+    const fresh = new Pacer(clock, slot, Math.floor(clock.now() / 1000) * 1000);
+    await fresh.untilSlot(new Deadline(clock, clock.now() + 60_000));
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.now() % cycle).toBe(300 * SLOT_SPACING_MS);
+  });
+
+  test('storage turns: on their own cycle, after the creation, and taken once', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer(clock, { index: 3, count: 10 });
+    const deadline = new Deadline(clock, clock.now() + 60_000);
+    const before = clock.now();
+    await pacer.untilStorageTurn(deadline, true);
+    expect(clock.now() - before).toBeGreaterThanOrEqual(STORAGE_AFTER_CREATE_MS);
+    expect(clock.now() % (10 * STORAGE_SLOT_SPACING_MS)).toBe(3 * STORAGE_SLOT_SPACING_MS);
+    const taken = clock.now();
+    await pacer.untilStorageTurn(deadline, false);
+    expect(clock.now()).toBe(taken);
+  });
+});
+
 describe('calls only for what changed', () => {
   test('an update that changes nothing the channel holds calls nothing (an upgrade that only drops ChannelType)', async () => {
     const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, named, { ...named, ChannelType: 'SINGLE_MASTER' }));
@@ -120,7 +191,7 @@ describe('looks', () => {
 
   test('looks come up to 10% late, never early, so that channels started together do not look together', () => {
     const clock = new FakeClock();
-    const pacer = new Pacer(clock, clock.now(), { index: 0, count: 1 });
+    const pacer = new Pacer(clock, { index: 0, count: 1 });
     clock.randomValue = 0;
     expect(pacer.lookDelay(0, true)).toBe(FIRST_LOOK_MS);
     clock.randomValue = 0.999;
@@ -130,10 +201,10 @@ describe('looks', () => {
   test('in a big stack, looks never come closer than the stack\'s share of the Describe budget', () => {
     const clock = new FakeClock();
     clock.randomValue = 0;
-    const pacer = new Pacer(clock, clock.now(), { index: 0, count: 496 });
+    const pacer = new Pacer(clock, { index: 0, count: 496 });
     const ceiling = 496 * 1000 / DESCRIBE_BUDGET_PER_SECOND;
     expect(pacer.lookDelay(30, true)).toBeCloseTo(ceiling);
-    const few = new Pacer(clock, clock.now(), { index: 0, count: 3 });
+    const few = new Pacer(clock, { index: 0, count: 3 });
     expect(few.lookDelay(30, true)).toBeCloseTo(2_000);
   });
 

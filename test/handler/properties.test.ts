@@ -22,7 +22,7 @@ describe('ResourceProperties as CloudFormation delivers them', () => {
     ['ChannelType', { ChannelType: 'FULL_MESH' }, 'ChannelType must be one of SINGLE_MASTER'],
     ['Tags', { Tags: [{ Key: 'aws:owner', Value: 'me' }] }, "Tags: tag key 'aws:owner' starts with 'aws:'"],
     ['Tags', { Tags: 'oops' }, 'Tags must be a list of { Key, Value }'],
-    ['Tags', { Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) }, 'Tags: at most 49 tags are allowed'],
+    ['Tags', { Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) }, 'Tags: at most 48 tags are allowed (the service\'s 50, less the 2 this library adds)'],
   ])('an invalid %s is refused with a message that names it: %j', (_field, props, message) => {
     expect(() => parseChannelProperties(props)).toThrow(message);
   });

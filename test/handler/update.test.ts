@@ -106,17 +106,17 @@ describe('Update in place', () => {
   test('tags: at most 50 per TagResource and UntagResource call', async () => {
     const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: 'v' }));
     kvs.on(DescribeSignalingChannelCommand).resolves(channel(60));
-    kvs.on(ListTagsForResourceCommand).resolves({ Tags: Object.fromEntries(many('old', 49).map(t => [t.Key, t.Value])) });
+    kvs.on(ListTagsForResourceCommand).resolves({ Tags: Object.fromEntries(many('old', 48).map(t => [t.Key, t.Value])) });
     kvs.on(TagResourceCommand).resolves({});
     kvs.on(UntagResourceCommand).resolves({});
 
-    // 49 declared tags replaced by 49 others: one untag call and one tag call, each within the limit.
-    await invoke(updateEvent(CHANNEL_ARN, { ...named, Tags: many('new', 49) }, { ...named, Tags: many('old', 49) }));
+    // 48 declared tags (the most a user has) replaced by 48 others: one untag call and one tag call, each within the limit.
+    await invoke(updateEvent(CHANNEL_ARN, { ...named, Tags: many('new', 48) }, { ...named, Tags: many('old', 48) }));
 
     for (const call of kvs.commandCalls(TagResourceCommand)) expect(call.args[0].input.Tags!.length).toBeLessThanOrEqual(50);
     for (const call of kvs.commandCalls(UntagResourceCommand)) expect(call.args[0].input.TagKeyList!.length).toBeLessThanOrEqual(50);
-    expect(kvs.commandCalls(TagResourceCommand).flatMap(c => c.args[0].input.Tags)).toHaveLength(49);
-    expect(kvs.commandCalls(UntagResourceCommand).flatMap(c => c.args[0].input.TagKeyList)).toHaveLength(49);
+    expect(kvs.commandCalls(TagResourceCommand).flatMap(c => c.args[0].input.Tags)).toHaveLength(48);
+    expect(kvs.commandCalls(UntagResourceCommand).flatMap(c => c.args[0].input.TagKeyList)).toHaveLength(48);
   });
 
   test('rollback: old and new properties swapped, and older-shaped properties without Tags or TTL, both work', async () => {
