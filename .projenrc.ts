@@ -75,6 +75,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2.36.8',
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
     '@aws-cdk/integ-runner@^2.197.10',
+    // The Kinesis Video double (test/support/iam-authorizer.ts) evaluates identity policies with it: an IAM
+    // policy simulator that knows the Service Authorization Reference, so it runs offline with no AWS account.
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
 
   jestOptions: {

@@ -13,7 +13,7 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../src';
-import { OWNERSHIP_TAG_KEY } from '../src/handler-contract';
+import { OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../src/handler-contract';
 
 /** The CloudFormation stack both versions deploy to. */
 const STACK_NAME = 'cdk-kvs-signaling-channel-integ';
@@ -95,7 +95,8 @@ function assertChannel(channel: SignalingChannel, ttl: Duration, tags: Record<st
   integ.assertions
     .awsApiCall('KinesisVideo', 'ListTagsForResource', { ResourceARN: channel.channelArn })
     .expect(ExpectedResult.exact({
-      Tags: { ...tags, [OWNERSHIP_TAG_KEY]: Match.stringLikeRegexp('.+') },
+      // The library's two: the request that created the channel, and the id (ARN) of the stack it belongs to.
+      Tags: { ...tags, [OWNERSHIP_TAG_KEY]: Match.stringLikeRegexp('.+'), [STACK_TAG_KEY]: Match.stringLikeRegexp(`^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/${STACK_NAME}/.+$`) },
     }));
 }
 

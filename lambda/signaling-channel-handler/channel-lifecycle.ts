@@ -348,8 +348,9 @@ async function enableMediaStorage(
 
 /**
  * The channels among `arns` that this stack did not create: neither the one this request replaces nor one
- * carrying this stack's tag. A channel that cannot be read (gone a moment ago) counts as this stack's: its
- * link goes with it.
+ * carrying this stack's tag. The role may read the tags of its own stack's channels only (by that very tag):
+ * a channel whose tags it may not read is another's. A channel that is gone a moment ago counts as this
+ * stack's: its link went with it.
  */
 async function channelsOfOtherStacks(arns: string[], options: { stackId: string; replacing?: string }, ctx: LifecycleContext): Promise<string[]> {
   const foreign: string[] = [];
@@ -359,8 +360,10 @@ async function channelsOfOtherStacks(arns: string[], options: { stackId: string;
     try {
       tags = await ctx.service.listTags(other);
     } catch (error) {
-      if (serviceErrorName(error) === 'ResourceNotFoundException') continue;
-      throw error;
+      const name = serviceErrorName(error);
+      if (name === 'ResourceNotFoundException') continue;
+      if (name !== 'AccessDeniedException') throw error;
+      tags = {};
     }
     if (tags[STACK_TAG_KEY] !== options.stackId) foreign.push(other);
   }

@@ -9,7 +9,8 @@ import { DescribeMediaStorageConfigurationCommand, KinesisVideoClient } from '@a
 import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
 import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
-import { CloudFormationDouble, CustomResourceUnderTest, Exchange, MAX_RESPONSE_BYTES } from '../support/cloudformation-double';
+import { CloudFormationDouble, CustomResourceUnderTest } from '../support/cloudformation-double';
+import { channelsOnceDeleted as settledChannels, expectAnswer, expectProtocolKept } from '../support/e2e-stage';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';
 import { HANDLER_RUNTIMES, invokeLambda, LambdaInvocation } from '../support/lambda-process';
 import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
@@ -70,6 +71,7 @@ interface Stage {
   readonly kvs: KinesisVideoDouble;
   readonly cfn: CloudFormationDouble;
   readonly resource: CustomResourceUnderTest<LambdaInvocation>;
+  readonly resources: ReadonlyArray<CustomResourceUnderTest<LambdaInvocation>>;
   readonly versions: Record<AppVersion, Record<string, unknown>>;
 }
 
@@ -93,19 +95,21 @@ describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => 
     }
     const cfn = await CloudFormationDouble.start();
     const fn = versions.recording.stack.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    const resource = cfn.customResource<LambdaInvocation>({
+      stackName: STACK_NAME,
+      region: ENV.region,
+      accountId: ENV.account,
+      logicalResourceId: Object.keys(versions.recording.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE))[0],
+      resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
+      serviceToken: fn.arn,
+      invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, LAMBDA_TIMEOUT_MS), event),
+    });
     const stage: Stage = {
       kvs,
       cfn,
       versions: Object.fromEntries(Object.entries(versions).map(([name, v]) => [name, v.properties])) as Record<AppVersion, Record<string, unknown>>,
-      resource: cfn.customResource<LambdaInvocation>({
-        stackName: STACK_NAME,
-        region: ENV.region,
-        accountId: ENV.account,
-        logicalResourceId: Object.keys(versions.recording.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE))[0],
-        resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
-        serviceToken: fn.arn,
-        invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, LAMBDA_TIMEOUT_MS), event),
-      }),
+      resource,
+      resources: [resource],
     };
     stages.push(stage);
     return stage;
@@ -151,13 +155,16 @@ describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => 
     expectProtocolKept(s);
   });
 
-  scenario('a recording channel is deleted whatever its storage state, and its stream is free again', async () => {
+  scenario('a recording channel is unlinked, then deleted (the service refuses to delete a linked one), and its stream is free again', async () => {
     const s = await newStage();
     expectAnswer(s, (await s.resource.create(s.versions.recording)).first, 'SUCCESS');
     expectAnswer(s, (await s.resource.delete()).first, 'SUCCESS');
     expect(await channelsOnceDeleted(s)).toEqual([]);
     expect(mappedChannel(s, 'doorbell-recordings')).toBeUndefined();
-    expect(s.kvs.callsTo('UpdateMediaStorageConfiguration')).toHaveLength(1);
+    expect(s.kvs.callsTo('UpdateMediaStorageConfiguration').map(call => (call.input.MediaStorageConfiguration as { Status: string }).Status))
+      .toEqual(['ENABLED', 'DISABLED']);
+    // Unlinked first: no Delete was refused.
+    expect(s.kvs.callsTo('DeleteSignalingChannel').map(call => call.httpStatus)).toEqual([200]);
     expectProtocolKept(s);
   });
 
@@ -178,7 +185,7 @@ describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => 
     const porch = s.kvs.putChannel({ name: 'porch-camera', mediaStorageStreamArn: streamArn('porch-recordings') });
     const create = await s.resource.create(s.versions.takenStream);
     const failed = expectAnswer(s, create.first, 'FAILED');
-    expect(failed.Reason).toContain(`Kinesis video stream ${streamArn('porch-recordings')} already records signaling channel ${porch.arn}`);
+    expect(failed.Reason).toContain(`Kinesis video stream ${streamArn('porch-recordings')} already records signaling channel ${porch.arn}, which is not a channel of this stack`);
     expectAnswer(s, create.exchanges[1], 'SUCCESS');
     expect(await channelsOnceDeleted(s)).toEqual([porch]);
     expect(mappedChannel(s, 'porch-recordings')).toBe(porch.arn);
@@ -199,34 +206,11 @@ describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => 
   });
 });
 
-/** The channels once the deletions just started have ended (a Delete does not wait for DELETING to end). */
-async function channelsOnceDeleted(s: Stage) {
-  await new Promise(resolve => setTimeout(resolve, TRANSITION_MS + 100));
-  return s.kvs.channels();
-}
-
 function mappedChannel(s: Stage, name: StreamName): string | undefined {
   return s.kvs.streams().find(stream => stream.name === name)?.mappedChannelArn;
 }
 
-function expectAnswer(s: Stage, exchange: Exchange<LambdaInvocation> | undefined, status: 'SUCCESS' | 'FAILED') {
-  const response = exchange?.response;
-  if (response?.Status !== status) {
-    const story = s.resource.history.map(({ event, invocation, response: r }) =>
-      `--- ${event.RequestType} -> ${r?.Status ?? 'no answer'} ${r?.Reason ?? ''}\n${invocation.logs.trim().split('\n').slice(-20).join('\n')}`).join('\n');
-    throw new Error(`expected ${exchange?.event.RequestType} to answer ${status}, got ${response?.Status ?? 'no answer'}\n${story}`);
-  }
-  return response;
-}
-
-/** Every delivery got exactly one valid answer within 4,096 bytes, and every invocation returned. */
-function expectProtocolKept(s: Stage): void {
-  expect(s.cfn.problems()).toEqual([]);
-  for (const response of s.cfn.responses) {
-    expect(response.bytes).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
-  }
-  for (const exchange of s.resource.history) {
-    expect({ outcome: exchange.invocation.outcome, error: exchange.invocation.error }).toEqual({ outcome: 'returned', error: undefined });
-    expect(s.cfn.responsesTo(exchange.event.RequestId).filter(r => r.answeredStatus === 200)).toHaveLength(1);
-  }
+/** The channels once the deletions just started have ended. */
+function channelsOnceDeleted(s: Stage) {
+  return settledChannels(s, TRANSITION_MS);
 }

@@ -13,13 +13,13 @@ import { CfnParameter, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
 import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
 import { SignalingChannel } from '../../src';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-contract';
 import {
   CloudFormationDouble,
   CustomResourceUnderTest,
-  Exchange,
   MAX_RESPONSE_BYTES,
 } from '../support/cloudformation-double';
+import { expectAnswer, expectProtocolKept } from '../support/e2e-stage';
 import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
 import { HANDLER_RUNTIMES, invokeLambda, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
 import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
@@ -125,6 +125,8 @@ interface Stage {
   readonly kvs: KinesisVideoDouble;
   readonly cfn: CloudFormationDouble;
   readonly resource: CustomResourceUnderTest<LambdaInvocation>;
+  /** The stack's custom resources: the one above. */
+  readonly resources: ReadonlyArray<CustomResourceUnderTest<LambdaInvocation>>;
   readonly versions: Record<AppVersion, Properties>;
   /** The function's timeout for the next invocations. */
   lambdaTimeoutMs: number;
@@ -170,6 +172,9 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
         serviceToken: fn.arn,
         invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, created.lambdaTimeoutMs), event),
       }),
+      get resources() {
+        return [this.resource];
+      },
     };
     stages.push(created);
     return created;
@@ -222,6 +227,7 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
       'team': 'video',
       'cost-center': '42',
       [OWNERSHIP_TAG_KEY]: expect.any(String),
+      [STACK_TAG_KEY]: s.resource.stackId,
     });
     expect(s.kvs.callsTo('UpdateSignalingChannel')).toHaveLength(0); // the TTL did not change
     expectStackState(s, { tagsAddedOutside: { 'cost-center': '42' } });
@@ -269,7 +275,10 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
     const s = await newStage();
     const written = olderShaped(s.versions.initial);
     const arn = expectAnswer(s, (await s.resource.create(written)).first, 'SUCCESS').PhysicalResourceId;
-    expect(s.kvs.channels()[0]).toMatchObject({ messageTtlSeconds: 60, tags: { [OWNERSHIP_TAG_KEY]: expect.any(String) } });
+    expect(s.kvs.channels()[0]).toMatchObject({
+      messageTtlSeconds: 60,
+      tags: { [OWNERSHIP_TAG_KEY]: expect.any(String), [STACK_TAG_KEY]: s.resource.stackId },
+    });
 
     const update = await s.resource.update(s.versions.longerTtl, { laterResourceFails: true });
     expectAnswer(s, update.first, 'SUCCESS');
@@ -280,7 +289,7 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
     expect(expectAnswer(s, rollback, 'SUCCESS').PhysicalResourceId).toBe(arn);
     // Back to the service's default TTL; the tags the failed update added are gone again.
     expect(s.kvs.channels()[0]).toMatchObject({ arn, messageTtlSeconds: 60 });
-    expect(Object.keys(s.kvs.channels()[0].tags)).toEqual([OWNERSHIP_TAG_KEY]);
+    expect(Object.keys(s.kvs.channels()[0].tags).sort()).toEqual([OWNERSHIP_TAG_KEY, STACK_TAG_KEY].sort());
     expectStackState(s);
 
     await s.resource.delete();
@@ -540,15 +549,6 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
 });
 
 /** The answer CloudFormation took for an exchange, which must have `status`; otherwise fail with the story. */
-function expectAnswer(s: Stage, exchange: Exchange<LambdaInvocation>, status: 'SUCCESS' | 'FAILED') {
-  const response = exchange.response;
-  if (response?.Status !== status) {
-    throw new Error(`expected ${exchange.event.RequestType} to answer ${status}, got ${response?.Status ?? 'no answer'}` +
-      `${response?.Reason ? ` (${response.Reason})` : ''}\n${story(s)}`);
-  }
-  return response;
-}
-
 /**
  * The channels the service holds, but those DELETING: the handler answers a Delete once the service has
  * accepted it, and DELETING cannot be undone.
@@ -580,40 +580,7 @@ function expectStackState(s: Stage, options: { tagsAddedOutside?: Record<string,
   expect(channel.status).toBe('ACTIVE');
   if (properties.ChannelName !== undefined) expect(channel.name).toBe(properties.ChannelName);
   expect(channel.messageTtlSeconds).toBe(Number(properties.MessageTtlSeconds ?? 60));
-  expect(channel.tags).toEqual({ ...templateTags, ...options.tagsAddedOutside, [OWNERSHIP_TAG_KEY]: expect.any(String) });
+  const libraryTags = { [OWNERSHIP_TAG_KEY]: expect.any(String), [STACK_TAG_KEY]: s.resource.stackId };
+  expect(channel.tags).toEqual({ ...templateTags, ...options.tagsAddedOutside, ...libraryTags });
 }
 
-/**
- * Every delivery got exactly one accepted answer, valid and within 4,096 bytes; every invocation ended by
- * returning (never thrown, never timed out); no log holds a response URL (it is a credential).
- */
-function expectProtocolKept(s: Stage): void {
-  expect(s.cfn.problems()).toEqual([]);
-  for (const response of s.cfn.responses) {
-    expect(response.bytes).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
-  }
-  const deliveries = new Map<string, number>();
-  for (const exchange of s.resource.history) {
-    const key = `${exchange.event.RequestType} ${exchange.event.RequestId}`;
-    deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
-    expect({ request: key, outcome: exchange.invocation.outcome, error: exchange.invocation.error })
-      .toEqual({ request: key, outcome: 'returned', error: undefined });
-    for (const url of s.cfn.issuedUrls()) {
-      expect(exchange.invocation.logs).not.toContain(new URL(url).searchParams.get('X-Amz-Signature'));
-    }
-  }
-  for (const [key, count] of deliveries) {
-    const requestId = key.split(' ')[1];
-    expect({ request: key, answers: s.cfn.responsesTo(requestId).filter(r => r.answeredStatus === 200).length })
-      .toEqual({ request: key, answers: count });
-  }
-}
-
-/** What happened in a scenario, for a failure message: each request, its answer, and the function's log. */
-function story(s: Stage): string {
-  return s.resource.history.map(({ event, invocation, response }) => [
-    `--- ${event.RequestType} ${event.PhysicalResourceId ?? ''} -> ${response?.Status ?? 'no answer'} ${response?.Reason ?? ''}`,
-    `    invocation: ${invocation.outcome} after ${invocation.durationMs} ms ${invocation.error ?? ''}`,
-    ...invocation.logs.trim().split('\n').slice(-40).map(line => `    | ${line.slice(0, 400)}`),
-  ].join('\n')).join('\n') + `\n--- service calls:\n${s.kvs.calls.map(c => `    ${c.operation} ${c.errorType ?? c.httpStatus}${c.fault ? ` (${c.fault})` : ''}`).join('\n')}`;
-}

@@ -338,3 +338,20 @@ describe('Delete of a recording channel', () => {
     expect(kvs.calls()).toHaveLength(1);
   });
 });
+
+describe('a stream taken by a channel whose tags the role may not read', () => {
+  test('is another stack\'s (the role reads the tags of its own stack\'s channels only): refused, naming it, never touched', async () => {
+    const other = channelArn('neighbour');
+    kvs.on(CreateSignalingChannelCommand).resolves({ ChannelARN: CHANNEL_ARN });
+    kvs.on(DescribeSignalingChannelCommand).resolves(active);
+    kvs.on(UpdateMediaStorageConfigurationCommand).rejects(new ResourceInUseException({ message: 'stream in use', ...meta }));
+    kvs.on(DescribeMappedResourceConfigurationCommand).resolves({ MappedResourceConfigurationList: [{ ARN: other }] });
+    kvs.on(ListTagsForResourceCommand, { ResourceARN: other }).rejects(new AccessDeniedException({ message: 'not yours', ...meta }));
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }));
+
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
+    expect(response.Reason).toContain(`already records signaling channel ${other}, which is not a channel of this stack`);
+    expect(storageCalls().filter(call => call.ChannelARN === other)).toEqual([]);
+  });
+});

@@ -98,7 +98,7 @@ describe('slots on the wall clock', () => {
   test('invocations that start at different moments keep to their slots: never two of a stack within one spacing', async () => {
     // 40 channels, their invocations starting anywhere within 3 s (cold starts, a busy queue): each first
     // call lands on its slot of the shared cycle, so no two come closer than SLOT_SPACING_MS.
-    fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 40, maxLength: 40 }), async starts => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 40, maxLength: 40 }), async starts => {
       const count = 40;
       const moments = await Promise.all(starts.map(async (start, index) => {
         const clock = new FakeClock();

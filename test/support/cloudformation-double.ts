@@ -4,6 +4,11 @@
  * - It serves the pre-signed response URLs over HTTPS on 127.0.0.1 with a self-signed certificate made at
  *   start (with the `openssl` CLI), so the handler's real HTTPS PUT is exercised. Give the handler's process
  *   `NODE_EXTRA_CA_CERTS=<caCertPath>` to trust it.
+ * - Its URLs are shaped like the real ones, SigV4 query-string presigned: `X-Amz-Date` says when the event
+ *   was signed (what a handler can tell its age by) and `X-Amz-Expires=7199`. An event can be signed in the
+ *   past (`signedAt`), as one that waited in Lambda's queue before its invocation. A PUT after the URL's
+ *   expiry is refused (403) as S3 refuses it; a response that arrives after the resource's ServiceTimeout,
+ *   counted from the signing, is recorded `late` and not taken: CloudFormation had given up waiting.
  * - It records every response and checks it against the protocol: a PUT to the URL it issued, with the
  *   empty content type the URL is signed for, a JSON body of at most 4,096 bytes, Status SUCCESS or FAILED,
  *   a non-empty PhysicalResourceId of at most 1 KB, StackId / RequestId / LogicalResourceId echoed, a Reason
@@ -31,6 +36,10 @@ import * as path from 'path';
 export const MAX_RESPONSE_BYTES = 4096;
 /** A PhysicalResourceId "can be up to 1 KB in size". */
 export const MAX_PHYSICAL_RESOURCE_ID_BYTES = 1024;
+/** What CloudFormation's response URLs carry as X-Amz-Expires: valid for just under 2 hours. */
+export const RESPONSE_URL_EXPIRES_SECONDS = 7199;
+/** How long CloudFormation waits for a custom resource's answer when its ServiceTimeout property is absent. */
+export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 
 /** What CloudFormation sends to the function (the `aws-lambda` CloudFormationCustomResourceEvent). */
 export interface CustomResourceEvent {
@@ -71,6 +80,13 @@ export interface RecordedResponse {
   readonly answeredStatus: number;
   /** Epoch milliseconds when the PUT's body had arrived. */
   readonly receivedAt: number;
+  /** Epoch milliseconds when the event's URL was signed (its X-Amz-Date); undefined for a URL never issued. */
+  readonly signedAt?: number;
+  /**
+   * It arrived after the request's ServiceTimeout (counted from the signing): CloudFormation had already
+   * failed the resource, so it does not take the answer, however valid.
+   */
+  readonly late: boolean;
 }
 
 /** A valid response, typed. */
@@ -104,6 +120,36 @@ export interface StackOperation<R> {
 interface IssuedUrl {
   readonly event: Omit<CustomResourceEvent, 'ResponseURL'>;
   readonly path: string;
+  /** Epoch milliseconds, whole seconds: what X-Amz-Date says. */
+  readonly signedAt: number;
+}
+
+/** Options of an event's signing. */
+export interface SigningOptions {
+  /**
+   * When CloudFormation signed the event's response URL, epoch milliseconds (kept to the second, as
+   * X-Amz-Date has it): in the past for an event that waited in Lambda's queue. @default now
+   */
+  readonly signedAt?: number;
+}
+
+/** An X-Amz-Date: `YYYYMMDDTHHMMSSZ`, UTC. */
+export function amzDate(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** When a response URL was signed (its X-Amz-Date), epoch milliseconds; undefined when it carries none. */
+export function responseUrlSignedAt(url: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(new URL(url, 'https://localhost').searchParams.get('X-Amz-Date') ?? '');
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The ServiceTimeout CloudFormation applies to a request: the resource's property, else the default. */
+export function serviceTimeoutSecondsOf(event: Pick<CustomResourceEvent, 'ResourceProperties'>): number {
+  const declared = Number(event.ResourceProperties.ServiceTimeout);
+  return Number.isFinite(declared) && declared > 0 ? declared : DEFAULT_SERVICE_TIMEOUT_SECONDS;
 }
 
 export class CloudFormationDouble {
@@ -162,23 +208,32 @@ export class CloudFormationDouble {
     return new CustomResourceUnderTest(this, options);
   }
 
-  /** Build the event CloudFormation would send, with a fresh pre-signed response URL. */
-  public event(fields: Omit<CustomResourceEvent, 'ResponseURL'>): CustomResourceEvent {
+  /**
+   * Build the event CloudFormation would send, with a fresh pre-signed response URL signed at `signedAt`:
+   * the query string of a real one, parameters in the same order, the credential scoped to the stack's
+   * region and the signing day.
+   */
+  public event(fields: Omit<CustomResourceEvent, 'ResponseURL'>, options: SigningOptions = {}): CustomResourceEvent {
+    const signedAt = Math.floor((options.signedAt ?? Date.now()) / 1000) * 1000;
+    const date = amzDate(signedAt);
+    const region = fields.StackId.split(':')[3] || 'us-east-1';
+    const credential = encodeURIComponent(`AKIAIOSFODNN7EXAMPLE/${date.slice(0, 8)}/${region}/s3/aws4_request`);
     const key = encodeURIComponent(`${fields.StackId}|${fields.LogicalResourceId}|${fields.RequestId}`);
     const signature = randomBytes(32).toString('hex');
-    const urlPath = `/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`;
-    this.issued.set(urlPath, { event: fields, path: urlPath });
+    const urlPath = `/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-SignedHeaders=host` +
+      `&X-Amz-Expires=${RESPONSE_URL_EXPIRES_SECONDS}&X-Amz-Credential=${credential}&X-Amz-Signature=${signature}`;
+    this.issued.set(urlPath, { event: fields, path: urlPath, signedAt });
     return { ...fields, ResponseURL: this.urlOf(urlPath) };
   }
 
-  /** The response CloudFormation takes for an event: the first valid, accepted one. */
   /**
-   * The first valid response accepted for the event's request, among those that arrived after the first
-   * `skip` (so that a delivery of the same event again is judged by its own answer, not the earlier one).
+   * The response CloudFormation takes for an event: the first valid one accepted for the event's request in
+   * time (within its ServiceTimeout), among those that arrived after the first `skip` (so that a delivery of
+   * the same event again is judged by its own answer, not the earlier one).
    */
   public acceptedResponse(event: CustomResourceEvent, skip = 0): CustomResourceResponse | undefined {
     const accepted = this.responsesTo(event.RequestId).slice(skip)
-      .find(r => r.problems.length === 0 && r.answeredStatus === 200 && r.requestType === event.RequestType);
+      .find(r => r.problems.length === 0 && r.answeredStatus === 200 && !r.late && r.requestType === event.RequestType);
     return accepted?.body as CustomResourceResponse | undefined;
   }
 
@@ -219,8 +274,13 @@ export class CloudFormationDouble {
       problems.push(...bodyProblems(body, issued?.event));
     }
     const signatureRejected = contentType !== undefined && contentType !== '';
-    const refusal = problems.length === 0 ? this.refusals.shift() : undefined;
-    const answeredStatus = !issued ? 403 : signatureRejected ? 403 : refusal ?? 200;
+    const receivedAt = Date.now();
+    // S3 refuses a presigned URL past its X-Amz-Expires ("Request has expired"): not the handler's protocol
+    // error, the answer simply cannot be given any more.
+    const expired = issued !== undefined && receivedAt > issued.signedAt + RESPONSE_URL_EXPIRES_SECONDS * 1000;
+    const late = issued !== undefined && receivedAt > issued.signedAt + serviceTimeoutSecondsOf(issued.event) * 1000;
+    const refusal = problems.length === 0 && !expired ? this.refusals.shift() : undefined;
+    const answeredStatus = !issued ? 403 : signatureRejected || expired ? 403 : refusal ?? 200;
     this.responses.push({
       requestId: issued?.event.RequestId ?? String(body?.RequestId ?? ''),
       requestType: issued?.event.RequestType ?? 'Unknown',
@@ -229,7 +289,9 @@ export class CloudFormationDouble {
       body,
       problems,
       answeredStatus,
-      receivedAt: Date.now(),
+      receivedAt,
+      signedAt: issued?.signedAt,
+      late,
     });
     return answeredStatus;
   }
@@ -286,6 +348,8 @@ function makeSelfSignedCertificate(dir: string): { keyPath: string; certPath: st
 
 export interface CustomResourceOptions<R> {
   readonly stackName: string;
+  /** The stack's id, for a second resource of the same stack. @default a new one */
+  readonly stackId?: string;
   readonly region?: string;
   readonly accountId?: string;
   readonly logicalResourceId: string;
@@ -322,7 +386,7 @@ export class CustomResourceUnderTest<R> {
 
   constructor(private readonly cfn: CloudFormationDouble, private readonly options: CustomResourceOptions<R>) {
     const region = options.region ?? 'us-east-1';
-    this.stackId = `arn:aws:cloudformation:${region}:${options.accountId ?? '123456789012'}:stack/${options.stackName}/${randomUUID()}`;
+    this.stackId = options.stackId ?? `arn:aws:cloudformation:${region}:${options.accountId ?? '123456789012'}:stack/${options.stackName}/${randomUUID()}`;
     this.invoke = options.invoke;
   }
 
@@ -356,10 +420,12 @@ export class CustomResourceUnderTest<R> {
    * - FAILED (or `laterResourceFails`): the stack rolls back. A resource that was updated in place, or
    *   whose own update failed, gets an Update with old and new properties swapped; a replacement that
    *   succeeded is deleted in the rollback cleanup, and the old one stays.
+   * `beforeRollback` runs before the rollback's first event: CloudFormation puts the previous template's
+   * other resources back meanwhile (the function's role and its policy, say).
    */
   public async update(
     properties: Record<string, unknown>,
-    options: { laterResourceFails?: boolean } = {},
+    options: { laterResourceFails?: boolean; beforeRollback?: () => void | Promise<void> } = {},
   ): Promise<StackOperation<R>> {
     const oldProperties = this.requireProperties();
     const oldId = this.physicalResourceId!;
@@ -375,6 +441,7 @@ export class CustomResourceUnderTest<R> {
       return operation([updated, cleanup], cleanup.response?.Status === 'SUCCESS');
     }
 
+    await options.beforeRollback?.();
     if (succeeded && newId !== oldId) {
       // Rollback of a replacement: the old resource is kept as it was, the new one is deleted.
       const cleanup = await this.send(this.newEvent('Delete', properties, { PhysicalResourceId: newId! }));
@@ -406,11 +473,14 @@ export class CustomResourceUnderTest<R> {
     return exchange;
   }
 
-  /** The event CloudFormation would send next for this resource. */
+  /**
+   * The event CloudFormation would send next for this resource; `extra.signedAt` signs its response URL at
+   * another moment than now (see `SigningOptions`).
+   */
   public newEvent(
     requestType: CustomResourceEvent['RequestType'],
     properties: Record<string, unknown>,
-    extra: { PhysicalResourceId?: string; OldResourceProperties?: Record<string, unknown> } = {},
+    extra: { PhysicalResourceId?: string; OldResourceProperties?: Record<string, unknown> } & SigningOptions = {},
   ): CustomResourceEvent {
     return this.cfn.event({
       RequestType: requestType,
@@ -422,7 +492,7 @@ export class CustomResourceUnderTest<R> {
       ResourceProperties: this.delivered(properties),
       ...(extra.PhysicalResourceId !== undefined ? { PhysicalResourceId: extra.PhysicalResourceId } : {}),
       ...(extra.OldResourceProperties !== undefined ? { OldResourceProperties: this.delivered(extra.OldResourceProperties) } : {}),
-    });
+    }, { signedAt: extra.signedAt });
   }
 
   private delivered(properties: Record<string, unknown>): Record<string, unknown> {

@@ -5,11 +5,19 @@
  * measured: wall time, calls by operation, throttled calls, the peak calls per second of each operation, the
  * calls each channel cost, and the resources that failed. The end-to-end fleet test asserts on it; the
  * benchmark (bench/fleet.ts) reports it.
+ *
+ * Every event goes through Lambda's asynchronous queue (lambda-async-queue.ts). By default it is unlimited
+ * and never retries: every event runs at once, once, as in an account with concurrency to spare (and a
+ * handler error shows as a failure, not as minutes of retries). With `concurrency`, the deployment plays an
+ * account whose Lambda concurrency is that low: events wait their turn, with the event age and retries the
+ * template's EventInvokeConfig sets for the function; each phase then also reports the longest wait, the
+ * events dropped unrun, and the latest answer counted from the event's signing (CloudFormation's clock).
  */
 import * as fs from 'fs';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
-import { CloudFormationDouble, CustomResourceUnderTest } from './cloudformation-double';
+import { CloudFormationDouble, CustomResourceEvent, CustomResourceUnderTest, StackOperation } from './cloudformation-double';
 import { KinesisVideoDouble, KinesisVideoOperation, peakCallsPerSecond, RecordedCall, SERVICE_QUOTAS } from './kinesis-video-double';
+import { AsyncDelivery, asyncInvokeSettings, LambdaAsyncQueue } from './lambda-async-queue';
 import { FleetInvocation, LambdaFleet } from './lambda-fleet';
 import { NodeRuntime } from './lambda-process';
 import { runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
@@ -47,7 +55,16 @@ export interface FleetOptions {
   readonly transitionMs: number;
   /** Added to every Kinesis Video call. @default 0 */
   readonly latencyMs?: number;
+  /**
+   * The function's concurrency (reserved, or what the account leaves it): at most this many invocations run
+   * at once, the other events wait in Lambda's queue, with the template's event age and retries.
+   * @default - unlimited: every event is invoked at once, and once (no retry)
+   */
+  readonly concurrency?: number;
 }
+
+/** What CloudFormation's invocation of the function came to: the event's way through Lambda's queue. */
+export type FleetDelivery = AsyncDelivery<CustomResourceEvent, FleetInvocation>;
 
 /** What one phase of the deployment did. */
 export interface PhaseResult {
@@ -66,6 +83,18 @@ export interface PhaseResult {
   /** Calls per channel: the most any channel cost, and the mean. */
   readonly maxCallsPerChannel: number;
   readonly meanCallsPerChannel: number;
+  /** The longest an event of the phase waited in Lambda's queue before its first run. */
+  readonly maxQueueWaitMs: number;
+  /** Events of the phase Lambda dropped unrun, older than the maximum event age at their turn. */
+  readonly expired: number;
+  /** The most invocations that ran at once during the phase. */
+  readonly peakConcurrency: number;
+  /**
+   * The latest a request of the phase was answered (its first response received), counted from the signing
+   * of its event: what CloudFormation's ServiceTimeout is measured against. Requests never answered are in
+   * `failures`.
+   */
+  readonly slowestAnswerMs: number;
 }
 
 export class FleetDeployment {
@@ -81,16 +110,21 @@ export class FleetDeployment {
     ]);
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
     const fleet = await LambdaFleet.start(runOnDoubles(fn, options.runtime, { kvs, cfn }));
-    return new FleetDeployment(versions, kvs, cfn, fleet);
+    const queue = new LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>(event => fleet.invoke(event), options.concurrency === undefined
+      ? { maxRetryAttempts: 0 }
+      : { concurrency: options.concurrency, ...asyncInvokeSettings(versions.initial, fn) });
+    return new FleetDeployment(versions, kvs, cfn, fleet, queue);
   }
 
-  public readonly resources: Record<string, CustomResourceUnderTest<FleetInvocation>>;
+  public readonly resources: Record<string, CustomResourceUnderTest<FleetDelivery>>;
 
   private constructor(
     public readonly versions: Record<FleetVersion, SynthesizedStack>,
     public readonly kvs: KinesisVideoDouble,
     public readonly cfn: CloudFormationDouble,
     public readonly fleet: LambdaFleet,
+    /** Lambda's queue of the function's events: every invocation goes through it. */
+    public readonly queue: LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>,
   ) {
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
     this.resources = Object.fromEntries(Object.keys(versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE)).map(logicalId => [
@@ -100,7 +134,7 @@ export class FleetDeployment {
         logicalResourceId: logicalId,
         resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
         serviceToken: fn.arn,
-        invoke: event => fleet.invoke(event),
+        invoke: event => queue.invoke(event),
       }),
     ]));
   }
@@ -137,20 +171,34 @@ export class FleetDeployment {
   private async phase(
     phase: string,
     logicalIds: string[],
-    run: (logicalId: string) => Promise<{ succeeded: boolean; first: { response?: { Status: string; Reason?: string } } }>,
+    run: (logicalId: string) => Promise<StackOperation<FleetDelivery>>,
   ): Promise<PhaseResult> {
     const callsBefore = this.kvs.calls.length;
+    const deliveriesBefore = this.queue.deliveries.length;
+    this.queue.resetPeak();
     const startedAt = Date.now();
     const outcomes = await Promise.all(logicalIds.map(async id => ({ id, operation: await run(id) })));
     const wallMs = Date.now() - startedAt;
     const calls = this.kvs.calls.slice(callsBefore);
+    const deliveries = this.queue.deliveries.slice(deliveriesBefore);
+    const answerTimes = outcomes.flatMap(({ operation }) => operation.exchanges).flatMap(({ event }) => {
+      const first = this.cfn.responsesTo(event.RequestId).find(response => response.requestType === event.RequestType);
+      return first?.signedAt === undefined ? [] : [first.receivedAt - first.signedAt];
+    });
     return {
       phase,
       channels: logicalIds.length,
       wallMs,
-      failures: outcomes.filter(({ operation }) => !operation.succeeded)
-        .map(({ id, operation }) => `${id}: ${operation.first.response?.Status ?? 'no answer'} ${operation.first.response?.Reason ?? ''}`),
+      failures: outcomes.filter(({ operation }) => !operation.succeeded).map(({ id, operation }) => {
+        const { response, invocation } = operation.first;
+        const why = response?.Status ?? (invocation.outcome === 'expired' ? 'dropped from Lambda\'s queue, too old' : 'no answer');
+        return `${id}: ${why} ${response?.Reason ?? ''}`;
+      }),
       ...callFigures(calls, logicalIds.length),
+      maxQueueWaitMs: Math.max(0, ...deliveries.map(delivery => delivery.waitedMs)),
+      expired: deliveries.filter(delivery => delivery.outcome === 'expired').length,
+      peakConcurrency: this.queue.peakRunning,
+      slowestAnswerMs: Math.max(0, ...answerTimes),
     };
   }
 }

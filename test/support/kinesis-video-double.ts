@@ -25,25 +25,57 @@
  * - Constraints: name 1-256 of [a-zA-Z0-9_.-]; only SINGLE_MASTER; TTL 5-120 whole seconds; tag keys 1-128,
  *   values 0-256 of [\p{L}\p{Z}\p{N}_.:/=+\-@]; `aws:` keys reserved; 1-50 tags or keys per Tag/Untag call;
  *   InvalidArgumentException, and TagsPerResourceExceededLimitException past 50 tags on a channel.
- * - Tags are not in ChannelInfo; ListTagsForResource pages them (`listTagsPageSize`).
+ * - Tags are not in ChannelInfo; ListTagsForResource pages them (`listTagsPageSize`). Tagging is eventually
+ *   consistent: for `tagsVisibleAfterMs` after a channel's creation (by any client) ListTagsForResource answers
+ *   no tags and IAM sees no aws:ResourceTag for it, though `channels()` shows them.
  * - The region is the one the request was signed for (SigV4 credential scope); the account is an option.
  * - Media storage (WebRTC ingestion): streams are put in place with `putStream` (name, retention hours).
  *   UpdateMediaStorageConfiguration ENABLED links an ACTIVE channel to a stream: ResourceNotFoundException
  *   for an unknown channel or stream, NoDataRetentionException for a stream that keeps no data,
- *   ResourceInUseException when the channel is not ACTIVE or the stream records another channel. DISABLED
- *   unlinks it. A deleted channel frees its stream. DescribeMediaStorageConfiguration (by name or ARN) and
- *   DescribeMappedResourceConfiguration (by stream name or ARN) read the links back.
+ *   ResourceInUseException when the channel is not ACTIVE, the stream records another channel, or the channel
+ *   already records into another stream (switching is DISABLED first, then ENABLED; enabling the stream it
+ *   records into again succeeds). DISABLED unlinks it, and always succeeds on an ACTIVE channel.
+ *   DeleteSignalingChannel of a channel that records (CLOUD_STORAGE_MODE) answers ResourceInUseException: the
+ *   WebRTC ingestion guide has it unlinked before it is deleted (`deleteOutOfBand` bypasses this, and frees
+ *   the stream). DescribeMediaStorageConfiguration (by name or ARN) and DescribeMappedResourceConfiguration
+ *   (by stream name or ARN) read the links back.
  * - Quotas (`SERVICE_QUOTAS`, from the WebRTC developer guide's quota page): at most so many calls of an
  *   operation accepted in any 1,000 ms, per account and per channel; a call over either answers
  *   ClientLimitExceededException and is recorded with the quota it hit. On by default (`enforceQuotas`).
+ * - IAM (`identityPolicy` option, `setIdentityPolicy`): while the caller has an identity policy, every call the
+ *   quotas admit is authorized before anything else (injected faults, `beforeNext` hooks, validation) by
+ *   `iam-authorizer.ts` (an IAM policy simulator that knows the Service Authorization Reference). A call the
+ *   policy does not allow answers AccessDeniedException "User is not authorized to perform: <action> on
+ *   resource: <arn>" (HTTP 401, as the service model has it), changes nothing, and is recorded with
+ *   `deniedBy: 'iam'`. What a call is authorized as:
+ *     action    `kinesisvideo:<Operation>`. CreateSignalingChannel with Tags also needs
+ *               `kinesisvideo:TagResource` on the new channel (the reference's table of API operations maps
+ *               the operation to both; its actions table, which iam-data copies, lists no dependent action).
+ *     resource  an existing channel's ARN; for Create, the ARN the new channel gets; for a call by ARN of a
+ *               channel that does not exist, the ARN given; for the Describes by ChannelName of a channel that
+ *               does not exist, `...:channel/<name>/*` (the service's choice here is undocumented: allowed when
+ *               the policy allows the action on some channel of that name). DescribeMappedResourceConfiguration:
+ *               the stream's ARN (`...:stream/<name>/<creation ms>`, or `stream/<name>/*` by an unknown name).
+ *               A call that names no valid resource is refused by validation without an IAM check.
+ *     context   `aws:ResourceTag/<key>` for each visible tag of an existing channel; Create and TagResource add
+ *               `aws:RequestTag/<key>` per requested tag and `aws:TagKeys` (the requested keys); UntagResource
+ *               `aws:TagKeys` (the keys it removes). The reference lists aws:ResourceTag on both the channel
+ *               and the stream resource types, so it applies to every action the double serves.
  *
  * API (stable: bench/ imports it too):
  *   const kvs = await KinesisVideoDouble.start({ transitions: { creatingMs: 200 }, latencyMs: 5 });
+ *                                     other options: accountId, listTagsPageSize, newChannelInvisibleMs,
+ *                                     enforceQuotas, tagsVisibleAfterMs, identityPolicy
  *   kvs.endpoint                      'http://127.0.0.1:<port>'
  *   kvs.channels()                    current channels (settled, sorted by name): name, arn, status, version,
  *                                     messageTtlSeconds, tags, ...
  *   kvs.calls / kvs.callsTo(op)       every request: operation, input, HTTP status or 'dropped', error type,
- *                                     which injected fault (if any) answered it, which quota throttled it
+ *                                     which injected fault (if any) answered it, which quota throttled it,
+ *                                     `deniedBy: 'iam'`, and (while a policy is set) `authorization`: the
+ *                                     IAM requests (action, resource, context) checked and each answer
+ *   kvs.deniedCalls                   the calls the identity policy refused
+ *   kvs.setIdentityPolicy(policy)     the caller's identity policy from now on (plain JSON with Version and
+ *                                     Statement, resolved: no intrinsics); undefined: everything is allowed
  *   peakCallsPerSecond(calls)         the most calls that arrived within any 1,000 ms
  *   kvs.injectFault(op, kind, times, { message })
  *                                     the next `times` calls of `op` answer with the fault (FIFO per op):
@@ -69,6 +101,7 @@
 import { randomBytes, randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { AuthorizationRequest, IamAuthorizer, IdentityPolicyDocument } from './iam-authorizer';
 
 export type ChannelStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
 
@@ -138,6 +171,17 @@ export interface KinesisVideoDoubleOptions {
   readonly newChannelInvisibleMs?: number;
   /** Throttle calls over the service's quotas (`SERVICE_QUOTAS`). @default true */
   readonly enforceQuotas?: boolean;
+  /**
+   * For this long after its creation, a channel's tags are not seen yet: ListTagsForResource answers no tags
+   * and IAM sees no `aws:ResourceTag/<key>` for it (eventual consistency of the real service's tagging).
+   * @default 0
+   */
+  readonly tagsVisibleAfterMs?: number;
+  /**
+   * The identity policy of the caller: every call must be allowed by it (see `setIdentityPolicy`).
+   * @default none: every call is allowed
+   */
+  readonly identityPolicy?: IdentityPolicyDocument;
 }
 
 /** Calls accepted in any 1,000 ms, per account and region, and per channel. */
@@ -217,6 +261,16 @@ export interface RecordedCall {
   readonly fault?: FaultKind;
   /** The quota that throttled this call (ClientLimitExceededException), if one did. */
   readonly throttledBy?: 'account' | 'channel';
+  /** 'iam' when the identity policy did not allow the call (AccessDeniedException). */
+  readonly deniedBy?: 'iam';
+  /** While an identity policy is set: the IAM requests the call was authorized as, in order, and their answers. */
+  readonly authorization?: readonly AuthorizationCheck[];
+}
+
+/** One IAM request a call was authorized as, and whether the identity policy allowed it. */
+export interface AuthorizationCheck extends AuthorizationRequest {
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+  readonly allowed: boolean;
 }
 
 /** A request the service refuses: an HTTP status, an error type and a message. */
@@ -253,6 +307,12 @@ type Input = Record<string, unknown>;
 const DEFAULT_TRANSITIONS: TransitionDurations = { creatingMs: 200, updatingMs: 200, deletingMs: 200 };
 const CHANNEL_NAME = /^[a-zA-Z0-9_.-]{1,256}$/;
 const CHANNEL_ARN = /^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+\/[a-zA-Z0-9_.-]+\/[0-9]+$/;
+const STREAM_ARN = /^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]{12}:stream\/[a-zA-Z0-9_.-]+\/[0-9]+$/;
+/**
+ * The service models AccessDeniedException with HTTP 401 (the `kinesisvideo` service model that
+ * `@aws-sdk/client-kinesis-video` is generated from); the injected 'accessDenied' fault answers the same.
+ */
+const ACCESS_DENIED_STATUS = 401;
 const VERSION = /^[a-zA-Z0-9]{1,64}$/;
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const MAX_TAGS_PER_CHANNEL = 50;
@@ -277,6 +337,9 @@ export class KinesisVideoDouble {
   private readonly listTagsPageSize: number;
   private readonly newChannelInvisibleMs: number;
   private readonly enforceQuotas: boolean;
+  private readonly tagsVisibleAfterMs: number;
+  /** The caller's identity policy; undefined: every call is allowed. */
+  private authorizer?: IamAuthorizer;
   /** Arrival times of the calls each quota accepted in the last window, by `<operation>` and `<operation> <channel>`. */
   private readonly accepted = new Map<string, number[]>();
   private readonly server: http.Server;
@@ -295,6 +358,8 @@ export class KinesisVideoDouble {
     this.listTagsPageSize = options.listTagsPageSize ?? 50;
     this.newChannelInvisibleMs = options.newChannelInvisibleMs ?? 0;
     this.enforceQuotas = options.enforceQuotas ?? true;
+    this.tagsVisibleAfterMs = options.tagsVisibleAfterMs ?? 0;
+    this.setIdentityPolicy(options.identityPolicy);
     this.server = http.createServer((request, response) => {
       this.serve(request, response).catch(error => {
         // A bug in the double itself: answer something the SDK surfaces, never hang the caller.
@@ -319,6 +384,21 @@ export class KinesisVideoDouble {
 
   public callsTo(operation: KinesisVideoOperation): RecordedCall[] {
     return this.recordedCalls.filter(call => call.operation === operation);
+  }
+
+  /** The calls the identity policy refused (AccessDeniedException), in order. */
+  public get deniedCalls(): RecordedCall[] {
+    return this.recordedCalls.filter(call => call.deniedBy === 'iam');
+  }
+
+  /**
+   * From now on every call must be allowed by `policy`, the caller's identity policy (plain JSON, already
+   * resolved: no CloudFormation intrinsics), or it answers AccessDeniedException; `undefined` allows every
+   * call again. Calls already being authorized keep the policy they started with.
+   */
+  public setIdentityPolicy(policy: IdentityPolicyDocument | undefined): void {
+    // The principal is in the double's account: a call on another account's ARN is cross-account, and denied.
+    this.authorizer = policy === undefined ? undefined : new IamAuthorizer(policy, { accountId: this.accountId });
   }
 
   /** Channels as the service holds them now, transitions settled, sorted by region then name. */
@@ -473,8 +553,12 @@ export class KinesisVideoDouble {
     const operation = OPERATION_BY_PATH[path];
     const region = SIGV4_SCOPE.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
     let input: Input = {};
+    let authorization: AuthorizationCheck[] | undefined;
     const record = (httpStatus: number | 'dropped', errorType?: string, fault?: FaultKind, throttledBy?: 'account' | 'channel') => {
-      this.recordedCalls.push({ operation: operation ?? 'Unknown', path, input, region, receivedAt, httpStatus, errorType, fault, throttledBy });
+      const denied = authorization?.some(check => !check.allowed) ? { deniedBy: 'iam' as const } : {};
+      const authorized = authorization === undefined ? {} : { authorization };
+      const call = { operation: operation ?? 'Unknown', path, input, region, receivedAt, httpStatus, errorType, fault, throttledBy } as const;
+      this.recordedCalls.push({ ...call, ...denied, ...authorized });
     };
 
     if (this.latencyMs > 0) await sleep(this.latencyMs);
@@ -494,6 +578,31 @@ export class KinesisVideoDouble {
         return;
       }
 
+      // IAM decides before the service looks at the request's merits: a denied call changes nothing and
+      // consumes no injected fault.
+      let reservedCreatedAt: number | undefined;
+      const authorizer = this.authorizer;
+      if (authorizer !== undefined) {
+        const plan = this.authorizationPlan(operation, input, region, receivedAt);
+        reservedCreatedAt = plan.createdAt;
+        authorization = [];
+        for (const check of plan.requests) {
+          const decision = await authorizer.authorize(check);
+          if (decision.ignoredContextKeys.length > 0) {
+            // A key the simulator dropped would look absent to every condition: a bug in the double, not a denial.
+            throw new Error(`${check.action} ignores the context keys ${decision.ignoredContextKeys.join(', ')}`);
+          }
+          authorization.push({ ...check, context: check.context ?? {}, allowed: decision.allowed });
+          if (!decision.allowed) {
+            const error = new ServiceError('AccessDeniedException',
+              `User is not authorized to perform: ${check.action} on resource: ${check.resource}`, ACCESS_DENIED_STATUS);
+            record(error.httpStatus, error.errorType);
+            answerError(response, error);
+            return;
+          }
+        }
+      }
+
       const injected = this.faults.get(operation)?.shift();
       const fault = injected?.kind;
       if (fault !== undefined && fault !== 'dropConnectionAfterApplying') {
@@ -510,7 +619,7 @@ export class KinesisVideoDouble {
 
       this.hooks.get(operation)?.shift()?.(input, this);
       this.settle();
-      const output = this.apply(operation, input, region, receivedAt);
+      const output = this.apply(operation, input, region, receivedAt, reservedCreatedAt);
       if (fault === 'dropConnectionAfterApplying') {
         record('dropped', undefined, fault);
         request.socket.destroy();
@@ -565,13 +674,76 @@ export class KinesisVideoDouble {
     }
   }
 
-  private apply(operation: KinesisVideoOperation, input: Input, region: string, now: number): object {
+  /**
+   * The IAM requests that authorize a call (see the header), and for CreateSignalingChannel the creation time
+   * its ARN was authorized with, reserved so that the channel gets exactly that ARN even when other calls are
+   * served while this one is being authorized. A call that names no valid resource has nothing to authorize:
+   * validation (or ResourceNotFoundException) refuses it without changing anything.
+   */
+  private authorizationPlan(
+    operation: KinesisVideoOperation,
+    input: Input,
+    region: string,
+    now: number,
+  ): { requests: AuthorizationRequest[]; createdAt?: number } {
+    const action = `kinesisvideo:${operation}`;
+    const arnPrefix = `arn:${partitionOf(region)}:kinesisvideo:${region}:${this.accountId}`;
+
+    if (operation === 'CreateSignalingChannel') {
+      const name = input.ChannelName;
+      if (typeof name !== 'string' || !CHANNEL_NAME.test(name)) return { requests: [] };
+      const createdAt = this.nextCreationTime(now);
+      const resource = `${arnPrefix}:channel/${name}/${createdAt}`;
+      const tags = lenientTagsOf(input.Tags);
+      const context = requestTagContext(tags);
+      // The Service Authorization Reference's table of API operations maps CreateSignalingChannel to two IAM
+      // actions: creating a channel with tags also needs TagResource on it, with the same request-tag conditions.
+      const tagging = tags.length > 0 ? [{ action: 'kinesisvideo:TagResource', resource, context }] : [];
+      return { createdAt, requests: [{ action, resource, context }, ...tagging] };
+    }
+
+    if (operation === 'DescribeMappedResourceConfiguration') {
+      const name = stringOrUndefined(input.StreamName);
+      const arn = stringOrUndefined(input.StreamARN);
+      const stream = [...this.streamRecords.values()].find(candidate => candidate.region === region
+        && (arn !== undefined ? candidate.arn === arn : candidate.name === name));
+      const resource = stream?.arn
+        ?? (arn !== undefined && STREAM_ARN.test(arn) ? arn : undefined)
+        ?? (arn === undefined && name !== undefined && CHANNEL_NAME.test(name) ? `${arnPrefix}:stream/${name}/*` : undefined);
+      // The double keeps no tags on streams: there is no aws:ResourceTag to give.
+      return { requests: resource === undefined ? [] : [{ action, resource, context: {} }] };
+    }
+
+    // Every other operation acts on one channel, named by its ARN or (the two Describes) by its name.
+    const isTagging = operation === 'ListTagsForResource' || operation === 'TagResource' || operation === 'UntagResource';
+    const arn = stringOrUndefined(isTagging ? input.ResourceARN : input.ChannelARN);
+    const name = isTagging ? undefined : stringOrUndefined(input.ChannelName);
+    const channel = arn !== undefined ? this.findByArn(region, arn) : name !== undefined ? this.findByName(region, name) : undefined;
+    // A channel that does not exist: by ARN, the ARN given. By name (the Describes), the service's resource
+    // for the authorization is undocumented; `channel/<name>/*` is how policies name a channel known only by
+    // name (kvs-signaling-api-notes.md, "IAM"), so the call is allowed when the policy allows the action on
+    // some channel of that name, and a policy scoped to other names refuses it.
+    const resource = channel?.arn
+      ?? (arn !== undefined && CHANNEL_ARN.test(arn) ? arn : undefined)
+      ?? (arn === undefined && name !== undefined && CHANNEL_NAME.test(name) ? `${arnPrefix}:channel/${name}/*` : undefined);
+    if (resource === undefined) return { requests: [] };
+    const context: Record<string, string | string[]> = channel === undefined ? {} : resourceTagContext(this.visibleTags(channel, now));
+    if (operation === 'TagResource') {
+      Object.assign(context, requestTagContext(lenientTagsOf(input.Tags)));
+    } else if (operation === 'UntagResource') {
+      const keys = Array.isArray(input.TagKeyList) ? input.TagKeyList.filter((key): key is string => typeof key === 'string') : [];
+      if (keys.length > 0) context['aws:TagKeys'] = keys;
+    }
+    return { requests: [{ action, resource, context }] };
+  }
+
+  private apply(operation: KinesisVideoOperation, input: Input, region: string, now: number, reservedCreatedAt?: number): object {
     switch (operation) {
-      case 'CreateSignalingChannel': return this.create(input, region, now);
+      case 'CreateSignalingChannel': return this.create(input, region, now, reservedCreatedAt);
       case 'DescribeSignalingChannel': return this.describe(input, region, now);
       case 'UpdateSignalingChannel': return this.update(input, region);
       case 'DeleteSignalingChannel': return this.delete(input, region);
-      case 'ListTagsForResource': return this.listTags(input, region);
+      case 'ListTagsForResource': return this.listTags(input, region, now);
       case 'TagResource': return this.tag(input, region);
       case 'UntagResource': return this.untag(input, region);
       case 'UpdateMediaStorageConfiguration': return this.updateMediaStorage(input, region);
@@ -580,7 +752,7 @@ export class KinesisVideoDouble {
     }
   }
 
-  private create(input: Input, region: string, now: number): object {
+  private create(input: Input, region: string, now: number, reservedCreatedAt?: number): object {
     const name = requiredString(input, 'ChannelName');
     if (!CHANNEL_NAME.test(name)) {
       throw invalidArgument(`ChannelName '${name}' must be 1-256 characters of [a-zA-Z0-9_.-]`);
@@ -597,7 +769,7 @@ export class KinesisVideoDouble {
     if (this.findByName(region, name)) {
       throw new ServiceError('ResourceInUseException', `The signaling channel ${name} already exists`);
     }
-    const record = this.newRecord(region, name, type, ttl, new Map(tagList), now);
+    const record = this.newRecord(region, name, type, ttl, new Map(tagList), reservedCreatedAt ?? this.nextCreationTime(now));
     this.beginTransition(record, 'CREATING');
     return { ChannelARN: record.arn };
   }
@@ -650,6 +822,11 @@ export class KinesisVideoDouble {
     const record = this.requireByArn(region, requiredString(input, 'ChannelARN'));
     const currentVersion = optionalString(input, 'CurrentVersion');
     this.requireActive(record, 'deleted');
+    if (record.mediaStorageStreamArn !== undefined) {
+      // The WebRTC ingestion guide: a channel that records into a stream must be unlinked before it is deleted.
+      throw new ServiceError('ResourceInUseException', `The signaling channel ${record.arn} is in CLOUD_STORAGE_MODE: `
+        + 'disable its media storage (UpdateMediaStorageConfiguration DISABLED) before deleting it');
+    }
     if (currentVersion !== undefined && currentVersion !== record.version) {
       throw new ServiceError('VersionMismatchException', `The signaling channel version ${currentVersion} is not the latest`);
     }
@@ -657,14 +834,14 @@ export class KinesisVideoDouble {
     return {};
   }
 
-  private listTags(input: Input, region: string): object {
+  private listTags(input: Input, region: string, now: number): object {
     const record = this.requireByArn(region, requiredString(input, 'ResourceARN'));
     const token = optionalString(input, 'NextToken');
     const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64').toString('utf8'));
     if (!Number.isInteger(start) || start < 0) {
       throw invalidArgument('NextToken is not valid');
     }
-    const entries = [...record.tags].sort(([a], [b]) => a.localeCompare(b));
+    const entries = [...this.visibleTags(record, now)].sort(([a], [b]) => a.localeCompare(b));
     const page = entries.slice(start, start + this.listTagsPageSize);
     const next = start + page.length;
     return {
@@ -727,6 +904,12 @@ export class KinesisVideoDouble {
     }
     if (stream.dataRetentionInHours === 0) {
       throw new ServiceError('NoDataRetentionException', `The stream ${streamArn} has no data retention`);
+    }
+    if (record.mediaStorageStreamArn !== undefined && record.mediaStorageStreamArn !== stream.arn) {
+      // One channel maps to one stream: switching streams is DISABLED, then ENABLED with the new one.
+      // Enabling the stream it already records into changes nothing, and succeeds.
+      throw new ServiceError('ResourceInUseException', `The signaling channel ${record.arn} is already mapped to stream `
+        + `${record.mediaStorageStreamArn}: disable it first (UpdateMediaStorageConfiguration DISABLED)`);
     }
     const mappedTo = this.channelRecording(stream.arn);
     if (mappedTo !== undefined && mappedTo !== record) {
@@ -814,11 +997,8 @@ export class KinesisVideoDouble {
     type: string,
     messageTtlSeconds: number,
     tags: Map<string, string>,
-    now = Date.now(),
+    createdAt = this.nextCreationTime(Date.now()),
   ): ChannelRecord {
-    // The ARN ends with the creation time: keep it strictly increasing so a re-created name never reuses one.
-    const createdAt = Math.max(now, this.lastCreatedAt + 1);
-    this.lastCreatedAt = createdAt;
     const record: ChannelRecord = {
       name,
       arn: `arn:${partitionOf(region)}:kinesisvideo:${region}:${this.accountId}:channel/${name}/${createdAt}`,
@@ -833,6 +1013,18 @@ export class KinesisVideoDouble {
     };
     this.records.set(recordKey(region, name), record);
     return record;
+  }
+
+  /** The ARN ends with the creation time: hand out strictly increasing ones so a re-created name never reuses one. */
+  private nextCreationTime(now: number): number {
+    const createdAt = Math.max(now, this.lastCreatedAt + 1);
+    this.lastCreatedAt = createdAt;
+    return createdAt;
+  }
+
+  /** A channel's tags as readers see them: none yet while they lag behind its creation (`tagsVisibleAfterMs`). */
+  private visibleTags(record: ChannelRecord, now: number): ReadonlyMap<string, string> {
+    return now - record.createdAt < this.tagsVisibleAfterMs ? new Map() : record.tags;
   }
 
   private beginTransition(record: ChannelRecord, status: 'CREATING' | 'UPDATING' | 'DELETING', durationMs?: number): void {
@@ -902,7 +1094,7 @@ function faultError(fault: Exclude<FaultKind, 'dropConnection' | 'dropConnection
     case 'resourceInUse':
       return new ServiceError('ResourceInUseException', message ?? 'The signaling channel is not in the ACTIVE state');
     case 'accessDenied':
-      return new ServiceError('AccessDeniedException', message ?? 'User is not authorized to perform this action', 401);
+      return new ServiceError('AccessDeniedException', message ?? 'User is not authorized to perform this action', ACCESS_DENIED_STATUS);
     case 'invalidArgument':
       return new ServiceError('InvalidArgumentException', message ?? 'The value for this input parameter is invalid');
     case 'internalError':
@@ -1009,6 +1201,32 @@ function checkTagKey(key: string): void {
   if (key.toLowerCase().startsWith('aws:')) {
     throw invalidArgument(`Tag key '${key}' uses the reserved prefix 'aws:'`);
   }
+}
+
+/** The well-formed `{ Key, Value }` tags of a request, for IAM context: validation refuses the rest later. */
+function lenientTagsOf(list: unknown): Array<[string, string]> {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((tag): tag is { Key: string; Value: string } => typeof tag?.Key === 'string' && typeof tag?.Value === 'string')
+    .map(tag => [tag.Key, tag.Value]);
+}
+
+/** `aws:RequestTag/<key>` for each tag a request sets, and `aws:TagKeys` (absent when it sets none). */
+function requestTagContext(tags: ReadonlyArray<[string, string]>): Record<string, string | string[]> {
+  if (tags.length === 0) return {};
+  return {
+    ...Object.fromEntries(tags.map(([key, value]) => [`aws:RequestTag/${key}`, value])),
+    'aws:TagKeys': tags.map(([key]) => key),
+  };
+}
+
+/** `aws:ResourceTag/<key>` for each tag the resource has. */
+function resourceTagContext(tags: ReadonlyMap<string, string>): Record<string, string | string[]> {
+  return Object.fromEntries([...tags].map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -74,6 +74,11 @@ export interface SynthesizedStack {
   customResources(resourceType: string): Record<string, Record<string, unknown>>;
   /** The function a custom resource's ServiceToken points at. */
   serviceFunction(resourceType: string): DeployedFunction;
+  /**
+   * The identity policy of the role that runs the function serving `resourceType`, as IAM would hold it
+   * once CloudFormation deployed the stack with id `stackId`: its inline policies' statements, resolved.
+   */
+  functionRolePolicy(resourceType: string, stackId: string): { Version: string; Statement: unknown[] };
 }
 
 /**
@@ -99,7 +104,8 @@ export function synthesizeStack(
   const { account, region } = stackProps.env;
 
   const functionArn = (logicalId: string) => `arn:aws:lambda:${region}:${account}:function:${stackName}-${logicalId}`;
-  const resolve = (value: unknown): unknown => resolveIntrinsics(value, { stackName, account, region, template, parameters, functionArn });
+  const resolve = (value: unknown, stackId?: string): unknown =>
+    resolveIntrinsics(value, { stackName, stackId, account, region, template, parameters, functionArn });
 
   const customResources = (resourceType: string) => Object.fromEntries(
     Object.entries(template.Resources)
@@ -135,11 +141,22 @@ export function synthesizeStack(
     };
   };
 
-  return { outdir, stackName, account, region, template, customResources, serviceFunction };
+  const functionRolePolicy = (resourceType: string, stackId: string) => {
+    const fn = template.Resources[serviceFunction(resourceType).logicalId];
+    const roleRef = (fn.Properties!.Role as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+    const role = roleRef === undefined ? undefined : template.Resources[roleRef];
+    if (role?.Type !== 'AWS::IAM::Role') throw new Error(`the function serving ${resourceType} has no role of this stack`);
+    const policies = (role.Properties!.Policies ?? []) as Array<{ PolicyDocument: { Statement: unknown[] } }>;
+    return { Version: '2012-10-17', Statement: policies.flatMap(policy => resolve(policy.PolicyDocument.Statement, stackId) as unknown[]) };
+  };
+
+  return { outdir, stackName, account, region, template, customResources, serviceFunction, functionRolePolicy };
 }
 
 interface ResolveContext {
   readonly stackName: string;
+  /** The stack's id, where something refers to it (`Ref: AWS::StackId`). */
+  readonly stackId?: string;
   readonly account: string;
   readonly region: string;
   readonly template: Template;
@@ -162,6 +179,7 @@ function resolveIntrinsics(value: unknown, ctx: ResolveContext): unknown {
       'AWS::URLSuffix': 'amazonaws.com',
     };
     if (name in pseudo) return pseudo[name];
+    if (name === 'AWS::StackId' && ctx.stackId !== undefined) return ctx.stackId;
     if (ctx.template.Parameters?.[name]) {
       const given = ctx.parameters[name] ?? ctx.template.Parameters[name].Default;
       if (given === undefined) throw new Error(`parameter ${name} has no value and no default`);
@@ -173,6 +191,9 @@ function resolveIntrinsics(value: unknown, ctx: ResolveContext): unknown {
     const [logicalId, attribute] = entries[0][1] as [string, string];
     if (ctx.template.Resources[logicalId]?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
       return ctx.functionArn(logicalId);
+    }
+    if (ctx.template.Resources[logicalId]?.Type === 'AWS::Logs::LogGroup' && attribute === 'Arn') {
+      return `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:${ctx.stackName}-${logicalId}:*`;
     }
     throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} at test time`);
   }
