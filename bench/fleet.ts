@@ -13,6 +13,8 @@ import { lambdaRuntimeNode } from '../test/support/lambda-process';
 /** The service's transitions, and the latency of every call, in the double. */
 const TRANSITION_MS = 1_500;
 const LATENCY_MS = 20;
+/** Each invocation starts up to this much after its event, as Lambda's cold starts and queue spread them. */
+const START_JITTER_MS = 1_000;
 /** What the quotas allow a stack to reach: the 50-a-second create, update, delete and tag quotas. */
 const IDEAL_CALLS_PER_SECOND = 50;
 /** Targets. */
@@ -48,7 +50,7 @@ export async function measureFleet(sizes: number[], progress: (message: string) 
   const stacks: FleetResult['stacks'] = [];
   let lone: LoneUpdate | undefined;
   for (const n of sizes) {
-    const deployment = await FleetDeployment.start({ channels: n, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS });
+    const deployment = await FleetDeployment.start({ channels: n, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS });
     try {
       const phases: MeasuredPhase[] = [];
       const measure = async (result: Promise<PhaseResult>, transitionMs: number) => {
@@ -70,7 +72,8 @@ export async function measureFleet(sizes: number[], progress: (message: string) 
   }
   return {
     method: 'A stack of N channels (generated names, a 30 s TTL, one tag from `Tags.of(stack)`) synthesized for real; every ' +
-      'channel\'s event of a phase delivered at once, as CloudFormation starts independent resources together. The bundled ' +
+      'channel\'s event of a phase delivered at once, as CloudFormation starts independent resources together, each ' +
+      `invocation starting up to ${START_JITTER_MS} ms later (uniformly at random), as Lambda's cold starts spread them. The bundled ` +
       `handler runs on ${runtime.label} in 4 worker processes that each run many invocations at once ` +
       '(test/support/lambda-fleet.ts), with the function\'s environment from the template. The Kinesis Video double enforces ' +
       `the service's quotas per account and per channel (calls accepted in any 1,000 ms), adds ${LATENCY_MS} ms to every call, ` +

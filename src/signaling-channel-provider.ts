@@ -116,6 +116,8 @@ export class SignalingChannelProvider extends Construct {
   /** The channels that record, and the streams they record into (by ARN token). */
   private recordingChannels = 0;
   private readonly recordingStreams = new Map<string, IStream>();
+  /** The channel that records into each stream, by the stream's resolved ARN. */
+  private readonly streamRecorders = new Map<string, IConstruct>();
   /** The role's cdk-nag suppressions, which a stack whose channels record extends (`addChannel`). */
   private readonly nagSuppressions: Array<{ id: string; reason: string; applies_to: Array<{ regex: string }> }>;
 
@@ -241,7 +243,10 @@ export class SignalingChannelProvider extends Construct {
    * Serve a channel: count it in the stack's schedule; scope the role to its name if the user chose one
    * (generated names are covered by the stack-name prefix), and refuse a name another channel of this stack
    * already has: the service would refuse the second channel at deploy time. Names that are unresolved
-   * tokens are not compared.
+   * tokens are not compared. Refuse, likewise, a stream another channel of this stack records into: the
+   * service maps a stream to one channel, and the handler takes a stream over from another channel of its
+   * own stack (a stream moved between channels in one deployment), which it may do only because the
+   * template cannot mean both to keep it.
    */
   public addChannel(resource: CfnResource, channelName: string | undefined, channel: IConstruct, recordsInto?: IStream): void {
     this.channels.push(resource);
@@ -255,6 +260,14 @@ export class SignalingChannelProvider extends Construct {
           applies_to: [{ regex: ALL_STREAMS_FINDING }],
         });
       }
+      const streamKey = JSON.stringify(Stack.of(this).resolve(recordsInto.streamArn));
+      const recorder = this.streamRecorders.get(streamKey);
+      if (recorder !== undefined) {
+        throw new Error(
+          `${channel.node.path}: mediaStorage.stream ${recordsInto.node.path} is the stream ${recorder.node.path} already records ` +
+          'into; the service maps a stream to one signaling channel: give each channel its own stream');
+      }
+      this.streamRecorders.set(streamKey, channel);
       this.recordingStreams.set(recordsInto.streamArn, recordsInto);
     }
     if (channelName === undefined) return;

@@ -108,6 +108,25 @@ describe('mediaStorage', () => {
   });
 });
 
+describe('one stream, one channel', () => {
+  test('a second channel recording into a stream another channel of the stack records into is refused, naming both', () => {
+    const stack = newStack();
+    const stream = new Stream(stack, 'Recordings');
+    new SignalingChannel(stack, 'Front', { mediaStorage: { stream } });
+    expect(() => new SignalingChannel(stack, 'Back', { mediaStorage: { stream } })).toThrow(
+      'DoorbellStack/Back: mediaStorage.stream DoorbellStack/Recordings is the stream DoorbellStack/Front already records into; ' +
+      'the service maps a stream to one signaling channel: give each channel its own stream');
+  });
+
+  test('the same stream imported twice by its ARN is the same stream', () => {
+    const stack = newStack();
+    const arn = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/recordings/1700000000001';
+    new SignalingChannel(stack, 'Front', { mediaStorage: { stream: Stream.fromStreamArn(stack, 'One', arn) } });
+    expect(() => new SignalingChannel(stack, 'Back', { mediaStorage: { stream: Stream.fromStreamArn(stack, 'Two', arn) } }))
+      .toThrow(/DoorbellStack\/Back: mediaStorage.stream DoorbellStack\/Two is the stream DoorbellStack\/Front already records into/);
+  });
+});
+
 describe('the provider role with recording channels', () => {
   test('no recording channel: exactly the statements it always had', () => {
     const stack = newStack();
@@ -117,13 +136,13 @@ describe('the provider role with recording channels', () => {
     expect(providerStatements(stack)[0].Action).not.toContain('kinesisvideo:UpdateMediaStorageConfiguration');
   });
 
-  test('UpdateMediaStorageConfiguration on the channels; DescribeMappedResourceConfiguration on each stream used, once', () => {
+  test('UpdateMediaStorageConfiguration on the channels; DescribeMappedResourceConfiguration on each stream used', () => {
     const stack = newStack();
     const one = new Stream(stack, 'One');
     const two = new Stream(stack, 'Two');
     new SignalingChannel(stack, 'A', { mediaStorage: { stream: one } });
     new SignalingChannel(stack, 'B', { channelName: 'porch', mediaStorage: { stream: two } });
-    new SignalingChannel(stack, 'C', { mediaStorage: { stream: one } });
+    new SignalingChannel(stack, 'C');
     new Stream(stack, 'NotRecorded');
 
     const statements = providerStatements(stack);

@@ -393,6 +393,24 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
     expectProtocolKept(s);
   });
 
+  scenario.each(['initial', 'named'] as const)('tags that show up late (%s): a Create delivered again finds its young channel its own', async version => {
+    // For 3 s after a channel's creation the service shows none of its tags. A generated name holds a hash of
+    // the request's id: the channel is the request's at once. An explicit name is looked at until its tag shows.
+    const s = await newStage({ kvs: { tagsVisibleAfterMs: 3_000 } });
+    const event = s.resource.newEvent('Create', s.versions[version]);
+    const first = await s.resource.send(event);
+    const again = await s.resource.send(event);
+    const arn = expectAnswer(s, first, 'SUCCESS').PhysicalResourceId;
+    expect(expectAnswer(s, again, 'SUCCESS').PhysicalResourceId).toBe(arn);
+    expect(s.kvs.callsTo('CreateSignalingChannel').filter(call => call.httpStatus === 200)).toHaveLength(1);
+    s.resource.properties = s.versions[version];
+    s.resource.physicalResourceId = arn;
+    expectStackState(s);
+    await s.resource.delete();
+    expectStackState(s);
+    expectProtocolKept(s);
+  });
+
   scenario('answers FAILED with the real ARN when the service stays CREATING past the deadline; the rollback Delete removes it', async () => {
     const s = await newStage({ lambdaTimeoutMs: 4_000 });
     s.kvs.holdTransitions('CREATING');

@@ -61,6 +61,12 @@ export interface FleetOptions {
    * @default - unlimited: every event is invoked at once, and once (no retry)
    */
   readonly concurrency?: number;
+  /**
+   * Each invocation starts up to this much later than CloudFormation sent its event (uniformly at random), as
+   * Lambda's invocations of one deployment do (cold starts, the asynchronous queue's own latency).
+   * @default 0
+   */
+  readonly startJitterMs?: number;
 }
 
 /** What CloudFormation's invocation of the function came to: the event's way through Lambda's queue. */
@@ -113,7 +119,7 @@ export class FleetDeployment {
     const queue = new LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>(event => fleet.invoke(event), options.concurrency === undefined
       ? { maxRetryAttempts: 0 }
       : { concurrency: options.concurrency, ...asyncInvokeSettings(versions.initial, fn) });
-    return new FleetDeployment(versions, kvs, cfn, fleet, queue);
+    return new FleetDeployment(versions, kvs, cfn, fleet, queue, options.startJitterMs ?? 0);
   }
 
   public readonly resources: Record<string, CustomResourceUnderTest<FleetDelivery>>;
@@ -125,7 +131,9 @@ export class FleetDeployment {
     public readonly fleet: LambdaFleet,
     /** Lambda's queue of the function's events: every invocation goes through it. */
     public readonly queue: LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>,
+    startJitterMs: number,
   ) {
+    const startLate = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
     this.resources = Object.fromEntries(Object.keys(versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE)).map(logicalId => [
       logicalId,
@@ -134,7 +142,10 @@ export class FleetDeployment {
         logicalResourceId: logicalId,
         resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
         serviceToken: fn.arn,
-        invoke: event => queue.invoke(event),
+        invoke: async event => {
+          if (startJitterMs > 0) await startLate(Math.random() * startJitterMs);
+          return queue.invoke(event);
+        },
       }),
     ]));
   }
