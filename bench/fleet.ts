@@ -6,7 +6,7 @@
 import type { TargetVerdict } from './targets';
 import { slotOf } from '../src/channel-slots';
 import { ProviderEnvironment, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
-import { FleetDeployment, PhaseResult } from '../test/support/fleet-deployment';
+import { FleetDeployment, PhaseResult, StacksDeployedTogether } from '../test/support/fleet-deployment';
 import { KinesisVideoOperation, SERVICE_QUOTAS } from '../test/support/kinesis-video-double';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 
@@ -22,6 +22,11 @@ const DESCRIBE_PEAK_TARGET = 100;
 const CALLS_PER_CHANNEL_TARGET = 4;
 const WALL_RATIO_TARGET = 1.5;
 const LONE_AFTER_ACTIVE_TARGET_MS = 1_000;
+/** Several stacks of the same code deployed at once: how many, of how many channels each, and the targets. */
+const TOGETHER_STACKS = [2, 4];
+const TOGETHER_N = 250;
+const TOGETHER_PEAK_OVER_QUOTA_TARGET = 1.5;
+const TOGETHER_THROTTLED_SHARE_TARGET = 0.1;
 
 interface MeasuredPhase extends PhaseResult {
   /** N / 50 s, plus the transition for a phase that has one. */
@@ -43,6 +48,8 @@ export interface FleetResult {
   readonly method: string;
   readonly stacks: Array<{ readonly n: number; readonly phases: MeasuredPhase[] }>;
   readonly lone: LoneUpdate;
+  /** K stacks of the same code, N channels each, deployed at once into one account. */
+  readonly together: Array<{ readonly k: number; readonly n: number; readonly phases: MeasuredPhase[] }>;
 }
 
 export async function measureFleet(sizes: number[], progress: (message: string) => void): Promise<FleetResult> {
@@ -50,7 +57,9 @@ export async function measureFleet(sizes: number[], progress: (message: string) 
   const stacks: FleetResult['stacks'] = [];
   let lone: LoneUpdate | undefined;
   for (const n of sizes) {
-    const deployment = await FleetDeployment.start({ channels: n, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS });
+    const deployment = await FleetDeployment.start({
+      channels: n, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS,
+    });
     try {
       const phases: MeasuredPhase[] = [];
       const measure = async (result: Promise<PhaseResult>, transitionMs: number) => {
@@ -70,7 +79,26 @@ export async function measureFleet(sizes: number[], progress: (message: string) 
       await deployment.stop();
     }
   }
+  const together: FleetResult['together'] = [];
+  for (const k of TOGETHER_STACKS) {
+    const deployment = await StacksDeployedTogether.start(k, {
+      channels: TOGETHER_N, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS,
+    });
+    try {
+      const phases: MeasuredPhase[] = [];
+      for (const [run, transitionMs] of [[() => deployment.create(), TRANSITION_MS], [() => deployment.update('retagged'), 0],
+        [() => deployment.delete(), TRANSITION_MS]] as Array<[() => Promise<PhaseResult>, number]>) {
+        const phase = { ...await run(), idealMs: k * TOGETHER_N * 1000 / IDEAL_CALLS_PER_SECOND + transitionMs };
+        progress(`fleet K=${k}×${TOGETHER_N} ${phase.phase}: ${phase.wallMs} ms, ${phase.calls} calls, ${phase.throttled} throttled, ${phase.failures.length} failed`);
+        phases.push(phase);
+      }
+      together.push({ k, n: TOGETHER_N, phases });
+    } finally {
+      await deployment.stop();
+    }
+  }
   return {
+    together,
     method: 'A stack of N channels (generated names, a 30 s TTL, one tag from `Tags.of(stack)`) synthesized for real; every ' +
       'channel\'s event of a phase delivered at once, as CloudFormation starts independent resources together, each ' +
       `invocation starting up to ${START_JITTER_MS} ms later (uniformly at random), as Lambda's cold starts spread them. The bundled ` +
@@ -135,6 +163,27 @@ export function fleetSection(fleet: FleetResult | undefined, skipped: string | u
   lines.push('', `One channel's TTL changed alone in the stack of ${lone.n} (its slot: ${lone.slotIndex} of ${lone.n}): ` +
     `${lone.calls} calls; first call ${lone.eventToFirstCallMs} ms after the event (the wait for its slot); response ` +
     `${lone.eventToResponseMs} ms after the event, ${lone.afterActiveMs} ms after the channel was ACTIVE again.`, '');
+  lines.push(
+    '### Several stacks of the same code at once',
+    '',
+    'K stacks (`CameraFleetSite0`...), each of N channels with the same logical IDs (so the same slots), every phase ' +
+    'started in all of them together, against one double (one account). Ideal: K·N / 50 s, plus the transition. Peaks ' +
+    'count every call sent, throttled ones included. Throttled: the share of all calls the double answered ' +
+    'ClientLimitExceededException.',
+    '',
+    '| K × N | phase | wall (s) | ideal (s) | ×ideal | calls | throttled (share) | failed | peak calls per second (quota) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const { k, n, phases } of fleet.together) {
+    for (const phase of phases) {
+      const peaks = Object.entries(phase.peakPerSecond)
+        .map(([op, peak]) => `${op} ${peak} (${SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount})`).join(', ');
+      lines.push(`| ${k} × ${n} | ${phase.phase} | ${(phase.wallMs / 1000).toFixed(1)} | ${(phase.idealMs / 1000).toFixed(1)} | ` +
+        `${(phase.wallMs / phase.idealMs).toFixed(2)} | ${phase.calls} | ${phase.throttled} (${(100 * phase.throttled / phase.calls).toFixed(0)}%) | ` +
+        `${phase.failures.length} | ${peaks} |`);
+    }
+  }
+  lines.push('');
   return lines;
 }
 
@@ -189,5 +238,48 @@ export function fleetTargets(fleet: FleetResult | undefined): TargetVerdict[] {
       met: fleet.lone.afterActiveMs <= LONE_AFTER_ACTIVE_TARGET_MS,
       why: 'the look after the transition came late',
     },
+    ...togetherTargets(fleet),
   ].map(verdict => (verdict.met ? { ...verdict, why: undefined } : verdict));
+}
+
+/** Issue 16's targets for K stacks of the same code deployed at once. */
+function togetherTargets(fleet: FleetResult): TargetVerdict[] {
+  const phases = fleet.together.flatMap(({ k, n, phases: measured }) => measured.map(phase => ({ k, n, ...phase })));
+  const label = (phase: { k: number; n: number; phase: string }) => `K = ${phase.k}, ${phase.phase}`;
+  const failed = phases.reduce((total, phase) => total + phase.failures.length, 0);
+  const peakRatios = phases.flatMap(phase => Object.entries(phase.peakPerSecond).map(([op, peak]) => ({
+    phase, op, ratio: peak! / SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount,
+  })));
+  const worstPeak = peakRatios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const shares = phases.map(phase => ({ phase, share: phase.throttled / phase.calls }));
+  const worstShare = shares.reduce((a, b) => (b.share > a.share ? b : a));
+  const worstWall = phases.reduce((a, b) => (b.wallMs / b.idealMs > a.wallMs / a.idealMs ? b : a));
+  const firstPass = (k: number) => `${k} stacks' first pass is ${k} × 40 calls a second, their slots falling on the same moments`;
+  return [
+    {
+      target: `K = ${TOGETHER_STACKS.join(' and ')} stacks of ${TOGETHER_N}, every phase: 0 failed`,
+      measured: `${failed} failed`,
+      met: failed === 0,
+      why: phases.flatMap(phase => phase.failures).slice(0, 3).join('; '),
+    },
+    {
+      target: `K stacks at once: each operation's sent peak ≤ ${TOGETHER_PEAK_OVER_QUOTA_TARGET}× its account quota`,
+      measured: `worst ${worstPeak.op} ${worstPeak.ratio.toFixed(2)}× (${label(worstPeak.phase)})`,
+      met: worstPeak.ratio <= TOGETHER_PEAK_OVER_QUOTA_TARGET,
+      why: `${firstPass(worstPeak.phase.k)}: a request cannot know of the other stacks before its first call (no coordinator), ` +
+        'and a lone stack must keep its 40 a second; the retries come after that pass, at their own slots',
+    },
+    {
+      target: `K stacks at once: throttled calls ≤ ${100 * TOGETHER_THROTTLED_SHARE_TARGET}% of calls`,
+      measured: `worst ${(100 * worstShare.share).toFixed(0)}% (${label(worstShare.phase)})`,
+      met: worstShare.share <= TOGETHER_THROTTLED_SHARE_TARGET,
+      why: `${firstPass(worstShare.phase.k)}, of which the quota admits 50: the rest of that pass is throttled once, then retried at its slot in a later cycle`,
+    },
+    {
+      target: `K stacks at once: wall ≤ ${WALL_RATIO_TARGET}× (K·N/50 s + transition)`,
+      measured: `worst ${(worstWall.wallMs / worstWall.idealMs).toFixed(2)}× (${label(worstWall)})`,
+      met: worstWall.wallMs / worstWall.idealMs <= WALL_RATIO_TARGET,
+      why: `${(worstWall.wallMs / 1000).toFixed(1)} s against ${(worstWall.idealMs / 1000).toFixed(1)} s ideal`,
+    },
+  ];
 }

@@ -28,6 +28,7 @@ const HANDLER_ACTIONS = [
  * policy's size).
  */
 const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
+
 /**
  * What the handler may do to any channel that carries its stack's tag (`STACK_TAG_KEY`), whatever its name:
  * update, unlink and delete the channels an earlier version of the template created (a rename, a removed
@@ -35,13 +36,8 @@ const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfigura
  * is always in it: a channel an earlier version linked to a stream must be unlinked before it is deleted.
  */
 const STACK_CHANNEL_ACTIONS = [
-  'kinesisvideo:DescribeSignalingChannel',
-  'kinesisvideo:UpdateSignalingChannel',
-  'kinesisvideo:DeleteSignalingChannel',
-  'kinesisvideo:ListTagsForResource',
-  'kinesisvideo:TagResource',
-  'kinesisvideo:UntagResource',
-  'kinesisvideo:UpdateMediaStorageConfiguration',
+  ...HANDLER_ACTIONS.filter(action => action !== 'kinesisvideo:CreateSignalingChannel'),
+  ...MEDIA_STORAGE_CHANNEL_ACTIONS,
 ];
 
 /** On the streams: which channel a stream records, to name it when the service says the stream is taken. */

@@ -92,6 +92,7 @@ export class ChannelService {
   public async call<T>(operation: string, resource: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.pacer.untilSlot(this.bound);
     let accessDenied: unknown;
+    let throttles = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await send(this.bound.signal());
@@ -105,12 +106,14 @@ export class ChannelService {
         if (name === 'AccessDeniedException') {
           accessDenied = error;
         }
-        if (THROTTLING_ERRORS.has(name)) {
-          this.pacer.noteThrottled();
-        }
         this.log('WARN', 'retrying', { operation, error: name, attempt });
         try {
-          await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
+          if (THROTTLING_ERRORS.has(name)) {
+            // The quota is shared: give up this share, come back at this channel's slot of a later cycle.
+            await this.pacer.untilRetryAfterThrottle(this.bound, ++throttles, `retrying ${operation} on ${resource} after ${name}`);
+          } else {
+            await this.bound.backoff(RETRY_BACKOFF, attempt, `retrying ${operation} on ${resource} after ${name}`);
+          }
         } catch (deadlineError) {
           this.log('ERROR', 'gave up retrying at the deadline', { operation, error: name });
           // A missing permission says more than "timed out": name it.

@@ -25,9 +25,13 @@
  * - **A slower lane for media storage.** UpdateMediaStorageConfiguration has a quota of its own, 10 calls a
  *   second per account: a request calls it at its storage turn, `STORAGE_SLOT_SPACING_MS` per slot (see
  *   `untilStorageTurn`). Requests of channels that do not record never take that lane.
- * - **Slowing down when throttled.** ClientLimitExceededException means the account is busier than this stack
- *   alone: the throttled call is retried with exponential backoff (channel-service.ts), and every later look
- *   of the request comes twice as late, up to the ceiling of the looks' intervals.
+ * - **Giving up its share when throttled.** ClientLimitExceededException means the account is busier than this
+ *   stack alone: other callers (the cameras, another pipeline, other stacks of the same code deployed at once,
+ *   whose slots fall on the same moments as this stack's) share the quota. A throttled call is not retried
+ *   into it: it waits for its own slot again, in one of the stack's next cycles, further off with each
+ *   throttle (`untilRetryAfterThrottle`). So the retries of a stack come at most one per slot, and after the
+ *   first pass, never on top of it. Every later look of the request comes twice as late, up to the ceiling
+ *   of the looks' intervals.
  */
 import { Clock, Deadline } from './clock';
 import { ChannelSlot } from '../../src/channel-slots';
@@ -70,6 +74,9 @@ export const STORAGE_SLOT_SPACING_MS = 125;
  */
 export const STORAGE_AFTER_CREATE_MS = Math.ceil(FIRST_LOOK_MS * 1.1);
 
+/** A retry planned later than this before the deadline falls back to the backoff alone. */
+const LAST_CALL_BEFORE_DEADLINE_MS = 2_000;
+
 /** Looks after the first: 500 ms apart, growing by half each time. */
 const NEXT_LOOK_MS = 500;
 const LOOK_GROWTH = 1.5;
@@ -83,6 +90,14 @@ const LOOK_JITTER = 0.1;
 
 /** Each throttled call doubles the request's later looks, up to 4 times and up to the look ceiling. */
 const MAX_SLOWDOWN = 4;
+
+/**
+ * A throttled call waits for its slot 1 to 2^(t-1) cycles ahead after its t-th throttle (a random one of
+ * them: the stacks that collided do not collide again in step), at most this many cycles ahead.
+ */
+const MAX_RETRY_CYCLES = 4;
+/** ...and never sooner than this backoff (a small stack's cycle is short): base × 2^(t-1), jittered, capped. */
+const THROTTLE_BACKOFF = { baseMs: 400, capMs: 8_000 };
 
 /**
  * `X-Amz-Date` has whole seconds: a request was signed up to this much after the time it carries. Reading
@@ -157,8 +172,21 @@ export class Pacer {
     return Math.min(planned * this.slowdown, Math.max(planned, ceiling)) * jitter;
   }
 
-  /** The service throttled a call: the account is busier than this stack alone. */
-  public noteThrottled(): void {
+  /**
+   * The service throttled a call (the `throttles`-th of the request): the account is busier than this stack
+   * alone. Wait for this channel's slot in one of the stack's next cycles (1 to 2^(throttles-1) ahead, at most
+   * `MAX_RETRY_CYCLES`), and no sooner than the throttle backoff; later looks come later too. Where that
+   * moment is past the deadline, the backoff alone.
+   */
+  public async untilRetryAfterThrottle(deadline: Deadline, throttles: number, what: string): Promise<void> {
     this.slowdown = Math.min(MAX_SLOWDOWN, this.slowdown * 2);
+    const now = this.clock.now();
+    const backoff = Math.min(THROTTLE_BACKOFF.capMs, THROTTLE_BACKOFF.baseMs * 2 ** Math.min(throttles - 1, 20))
+      * (0.5 + 0.5 * this.clock.random());
+    const cycleMs = this.slot.count * SLOT_SPACING_MS;
+    const cyclesAhead = Math.floor(this.clock.random() * Math.min(MAX_RETRY_CYCLES, 2 ** (throttles - 1)));
+    const atSlot = nextMomentInCycle(now + backoff, this.slot.index * SLOT_SPACING_MS, cycleMs) + cyclesAhead * cycleMs;
+    const wait = atSlot < deadline.at - LAST_CALL_BEFORE_DEADLINE_MS ? atSlot - now : backoff;
+    await deadline.sleep(wait, what);
   }
 }

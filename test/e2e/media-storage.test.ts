@@ -10,10 +10,10 @@ import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
 import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 import { CloudFormationDouble, CustomResourceUnderTest } from '../support/cloudformation-double';
-import { channelsOnceDeleted as settledChannels, expectAnswer, expectProtocolKept } from '../support/e2e-stage';
+import { channelResource, channelsOnceDeleted as settledChannels, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';
-import { HANDLER_RUNTIMES, invokeLambda, LambdaInvocation } from '../support/lambda-process';
-import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
+import { HANDLER_RUNTIMES, LambdaInvocation } from '../support/lambda-process';
+import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const STACK_NAME = 'DoorbellStack';
@@ -86,23 +86,18 @@ describe.each(HANDLER_RUNTIMES)('media storage on %s', (_label, loadRuntime) => 
 
   async function newStage(): Promise<Stage> {
     const [runtime, versions] = await Promise.all([loadRuntime(), synthesizeAppVersions()]);
-    const kvs = await KinesisVideoDouble.start({
-      accountId: ENV.account,
-      transitions: { creatingMs: TRANSITION_MS, updatingMs: TRANSITION_MS, deletingMs: TRANSITION_MS },
-    });
+    const { kvs, cfn } = await startDoubles({ accountId: ENV.account, transitionMs: TRANSITION_MS });
     for (const [name, stream] of Object.entries(STREAMS)) {
       kvs.putStream({ name, ...stream });
     }
-    const cfn = await CloudFormationDouble.start();
-    const fn = versions.recording.stack.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
-    const resource = cfn.customResource<LambdaInvocation>({
+    const resource = channelResource({ kvs, cfn }, {
+      fn: versions.recording.stack.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE),
+      runtime,
       stackName: STACK_NAME,
       region: ENV.region,
       accountId: ENV.account,
       logicalResourceId: Object.keys(versions.recording.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE))[0],
-      resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
-      serviceToken: fn.arn,
-      invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, LAMBDA_TIMEOUT_MS), event),
+      lambdaTimeoutMs: () => LAMBDA_TIMEOUT_MS,
     });
     const stage: Stage = {
       kvs,

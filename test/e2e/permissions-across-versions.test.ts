@@ -14,12 +14,11 @@ import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-contract';
-import { CloudFormationDouble, CustomResourceUnderTest } from '../support/cloudformation-double';
-import { channelsOnceDeleted, E2eStage, expectAnswer, expectProtocolKept } from '../support/e2e-stage';
+import { CustomResourceUnderTest } from '../support/cloudformation-double';
+import { channelResource, channelsOnceDeleted, E2eStage, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { IamAuthorizer } from '../support/iam-authorizer';
-import { KinesisVideoDouble } from '../support/kinesis-video-double';
-import { HANDLER_RUNTIMES, invokeLambda, LambdaInvocation } from '../support/lambda-process';
-import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
+import { HANDLER_RUNTIMES, LambdaInvocation } from '../support/lambda-process';
+import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const STACK_NAME = 'FrontDoorStack';
@@ -88,22 +87,18 @@ describe.each(HANDLER_RUNTIMES)('permissions across versions of a stack, on %s',
 
   async function newStage(): Promise<Stage> {
     const [runtime, versions] = await Promise.all([loadRuntime(), synthesizeAppVersions()]);
-    const kvs = await KinesisVideoDouble.start({
-      accountId: ENV.account,
-      transitions: { creatingMs: TRANSITION_MS, updatingMs: TRANSITION_MS, deletingMs: TRANSITION_MS },
-    });
+    const { kvs, cfn } = await startDoubles({ accountId: ENV.account, transitionMs: TRANSITION_MS });
     kvs.putStream(STREAM);
-    const cfn = await CloudFormationDouble.start();
     const fn = versions.v1.stack.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
-    const resource = (logicalResourceId: string, stackId?: string) => cfn.customResource<LambdaInvocation>({
+    const resource = (logicalResourceId: string, stackId?: string) => channelResource({ kvs, cfn }, {
+      fn,
+      runtime,
       stackName: STACK_NAME,
       stackId,
       region: ENV.region,
       accountId: ENV.account,
       logicalResourceId,
-      resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
-      serviceToken: fn.arn,
-      invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, LAMBDA_TIMEOUT_MS), event),
+      lambdaTimeoutMs: () => LAMBDA_TIMEOUT_MS,
     });
     const ids = Object.keys(versions.v1.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE));
     const doorbell = resource(ids.find(id => id.startsWith('Doorbell'))!);

@@ -19,10 +19,10 @@ import {
   CustomResourceUnderTest,
   MAX_RESPONSE_BYTES,
 } from '../support/cloudformation-double';
-import { expectAnswer, expectProtocolKept } from '../support/e2e-stage';
+import { channelResource, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
-import { HANDLER_RUNTIMES, invokeLambda, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
-import { runOnDoubles, synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
+import { HANDLER_RUNTIMES, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
+import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const STACK_NAME = 'DoorbellStack';
@@ -150,27 +150,21 @@ describe.each(HANDLER_RUNTIMES)('signaling channel lifecycle on %s', (_label, lo
 
   async function newStage(options: { kvs?: KinesisVideoDoubleOptions; lambdaTimeoutMs?: number } = {}): Promise<Stage> {
     const [runtime, versions] = await Promise.all([loadRuntime(), synthesizeAppVersions()]);
-    const kvs = await KinesisVideoDouble.start({
-      accountId: ENV.account,
-      transitions: { creatingMs: TRANSITION_MS, updatingMs: TRANSITION_MS, deletingMs: TRANSITION_MS },
-      ...options.kvs,
-    });
-    const cfn = await CloudFormationDouble.start();
-    const fn = versions.initial.stack.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    const { kvs, cfn } = await startDoubles({ accountId: ENV.account, transitionMs: TRANSITION_MS, kvs: options.kvs });
     const created: Stage = {
       kvs,
       cfn,
       versions: Object.fromEntries(Object.entries(versions).map(([name, v]) => [name, v.properties])) as Record<AppVersion, Properties>,
       lambdaTimeoutMs: options.lambdaTimeoutMs ?? LAMBDA_TIMEOUT_MS,
       foreign: [],
-      resource: cfn.customResource<LambdaInvocation>({
+      resource: channelResource({ kvs, cfn }, {
+        fn: versions.initial.stack.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE),
+        runtime,
         stackName: STACK_NAME,
         region: ENV.region,
         accountId: ENV.account,
         logicalResourceId: Object.keys(versions.initial.stack.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE))[0],
-        resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
-        serviceToken: fn.arn,
-        invoke: event => invokeLambda(runOnDoubles(fn, runtime, { kvs, cfn }, created.lambdaTimeoutMs), event),
+        lambdaTimeoutMs: () => created.lambdaTimeoutMs,
       }),
       get resources() {
         return [this.resource];

@@ -145,6 +145,57 @@ describe('slots on the wall clock', () => {
   });
 });
 
+describe('throttled: the quota is shared, so the call gives up its share until a later cycle', () => {
+  const slot = { index: 10, count: 250 };
+  const cycle = slot.count * SLOT_SPACING_MS;
+
+  test('the retry comes at the channel\'s own slot of the next cycle, never on top of the first pass', async () => {
+    const clock = new FakeClock();
+    clock.randomValue = 0;
+    const pacer = new Pacer(clock, slot);
+    const deadline = new Deadline(clock, clock.now() + 300_000);
+    await pacer.untilSlot(deadline);
+    const firstCall = clock.now();
+    await pacer.untilRetryAfterThrottle(deadline, 1, 'retrying');
+    expect(clock.now() - firstCall).toBe(cycle);
+    expect(clock.now() % cycle).toBe(slot.index * SLOT_SPACING_MS);
+  });
+
+  test('each throttle may put it further off: up to 2^(t-1) cycles, at most 4 past the backoff', async () => {
+    // After the 9th, the backoff itself (8 s) outlasts a cycle (6.25 s): its slot after that, and 3 more.
+    for (const [throttles, most] of [[2, 2], [3, 4], [9, 5]]) {
+      const clock = new FakeClock();
+      clock.randomValue = 0.999;
+      const pacer = new Pacer(clock, slot);
+      const deadline = new Deadline(clock, clock.now() + 300_000);
+      await pacer.untilSlot(deadline);
+      const firstCall = clock.now();
+      await pacer.untilRetryAfterThrottle(deadline, throttles, 'retrying');
+      expect({ throttles, cycles: (clock.now() - firstCall) / cycle }).toEqual({ throttles, cycles: most });
+    }
+  });
+
+  test('a small stack still backs off: never sooner than the throttle backoff', async () => {
+    const clock = new FakeClock();
+    clock.randomValue = 0;
+    const pacer = new Pacer(clock, { index: 0, count: 1 });
+    const deadline = new Deadline(clock, clock.now() + 300_000);
+    const before = clock.now();
+    await pacer.untilRetryAfterThrottle(deadline, 3, 'retrying');
+    expect(clock.now() - before).toBe(800); // 400 ms × 2^2, at its least jitter (half)
+  });
+
+  test('a slot past the deadline: the backoff alone', async () => {
+    const clock = new FakeClock();
+    clock.randomValue = 0;
+    const pacer = new Pacer(clock, { index: 0, count: 496 });
+    const deadline = new Deadline(clock, clock.now() + 5_000);
+    const before = clock.now();
+    await pacer.untilRetryAfterThrottle(deadline, 1, 'retrying');
+    expect(clock.now() - before).toBe(200);
+  });
+});
+
 describe('calls only for what changed', () => {
   test('an update that changes nothing the channel holds calls nothing (an upgrade that only drops ChannelType)', async () => {
     const { response, clock } = await invoke(updateEvent(CHANNEL_ARN, named, { ...named, ChannelType: 'SINGLE_MASTER' }));

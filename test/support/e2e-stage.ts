@@ -6,13 +6,61 @@
  * A stage is the doubles of one scenario and the custom resources it drives (one stack may hold several).
  */
 import { CloudFormationDouble, CustomResourceUnderTest, Exchange, MAX_RESPONSE_BYTES } from './cloudformation-double';
-import { ChannelSnapshot, KinesisVideoDouble } from './kinesis-video-double';
-import { LambdaInvocation } from './lambda-process';
+import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from './kinesis-video-double';
+import { invokeLambda, LambdaInvocation, NodeRuntime } from './lambda-process';
+import { DeployedFunction, runOnDoubles } from './synthesized-stack';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
 
 export interface E2eStage {
   readonly kvs: KinesisVideoDouble;
   readonly cfn: CloudFormationDouble;
   readonly resources: ReadonlyArray<CustomResourceUnderTest<LambdaInvocation>>;
+}
+
+/** The doubles of one scenario: an account's Kinesis Video control plane, with every transition as long. */
+export async function startDoubles(options: { accountId: string; transitionMs: number; kvs?: KinesisVideoDoubleOptions }) {
+  const { transitionMs } = options;
+  const [kvs, cfn] = await Promise.all([
+    KinesisVideoDouble.start({
+      accountId: options.accountId,
+      transitions: { creatingMs: transitionMs, updatingMs: transitionMs, deletingMs: transitionMs },
+      ...options.kvs,
+    }),
+    CloudFormationDouble.start(),
+  ]);
+  return { kvs, cfn };
+}
+
+/**
+ * A signaling channel of a stack, as CloudFormation drives it: each event runs `fn` (the synthesized stack's
+ * provider function, its bundle and environment) in a process of its own on `runtime`, against the doubles.
+ */
+export function channelResource(
+  doubles: { kvs: KinesisVideoDouble; cfn: CloudFormationDouble },
+  options: {
+    fn: DeployedFunction;
+    runtime: NodeRuntime;
+    stackName: string;
+    region: string;
+    accountId: string;
+    logicalResourceId: string;
+    /** A second resource of the same stack. @default a new stack */
+    stackId?: string;
+    /** The function's timeout for each invocation (read at each one). */
+    lambdaTimeoutMs: () => number;
+  },
+): CustomResourceUnderTest<LambdaInvocation> {
+  const { fn, runtime } = options;
+  return doubles.cfn.customResource<LambdaInvocation>({
+    stackName: options.stackName,
+    stackId: options.stackId,
+    region: options.region,
+    accountId: options.accountId,
+    logicalResourceId: options.logicalResourceId,
+    resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
+    serviceToken: fn.arn,
+    invoke: event => invokeLambda(runOnDoubles(fn, runtime, doubles, options.lambdaTimeoutMs()), event),
+  });
 }
 
 /** The answer CloudFormation took for `exchange`, which must have `status`; else a failure with the story. */

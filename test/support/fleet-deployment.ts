@@ -67,6 +67,13 @@ export interface FleetOptions {
    * @default 0
    */
   readonly startJitterMs?: number;
+  /** The stack's name. @default 'CameraFleet' */
+  readonly stackName?: string;
+  /**
+   * The doubles of the account, when several stacks deploy into it at once (`StacksDeployedTogether`); they
+   * are then the caller's to stop. @default - doubles of its own
+   */
+  readonly doubles?: { readonly kvs: KinesisVideoDouble; readonly cfn: CloudFormationDouble };
 }
 
 /** What CloudFormation's invocation of the function came to: the event's way through Lambda's queue. */
@@ -105,21 +112,18 @@ export interface PhaseResult {
 
 export class FleetDeployment {
   public static async start(options: FleetOptions): Promise<FleetDeployment> {
+    const stackName = options.stackName ?? FLEET_STACK_NAME;
     const versions = Object.fromEntries((['initial', 'retagged', 'oneTtlChanged'] as FleetVersion[]).map(version => [
       version,
-      synthesizeStack(FLEET_STACK_NAME, { env: ENV }, stack => declareFleet(stack, options.channels, version)),
+      synthesizeStack(stackName, { env: ENV }, stack => declareFleet(stack, options.channels, version)),
     ])) as Record<FleetVersion, SynthesizedStack>;
-    const transitions = { creatingMs: options.transitionMs, updatingMs: options.transitionMs, deletingMs: options.transitionMs };
-    const [kvs, cfn] = await Promise.all([
-      KinesisVideoDouble.start({ transitions, latencyMs: options.latencyMs }),
-      CloudFormationDouble.start(),
-    ]);
+    const { kvs, cfn } = options.doubles ?? await startDoubles(options);
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
     const fleet = await LambdaFleet.start(runOnDoubles(fn, options.runtime, { kvs, cfn }));
     const queue = new LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>(event => fleet.invoke(event), options.concurrency === undefined
       ? { maxRetryAttempts: 0 }
       : { concurrency: options.concurrency, ...asyncInvokeSettings(versions.initial, fn) });
-    return new FleetDeployment(versions, kvs, cfn, fleet, queue, options.startJitterMs ?? 0);
+    return new FleetDeployment(versions, kvs, cfn, fleet, queue, options.startJitterMs ?? 0, stackName, options.doubles === undefined);
   }
 
   public readonly resources: Record<string, CustomResourceUnderTest<FleetDelivery>>;
@@ -132,13 +136,15 @@ export class FleetDeployment {
     /** Lambda's queue of the function's events: every invocation goes through it. */
     public readonly queue: LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>,
     startJitterMs: number,
+    stackName: string,
+    private readonly ownsDoubles: boolean,
   ) {
     const startLate = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
     this.resources = Object.fromEntries(Object.keys(versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE)).map(logicalId => [
       logicalId,
       cfn.customResource({
-        stackName: FLEET_STACK_NAME,
+        stackName,
         logicalResourceId: logicalId,
         resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
         serviceToken: fn.arn,
@@ -175,7 +181,7 @@ export class FleetDeployment {
   }
 
   public async stop(): Promise<void> {
-    await Promise.all([this.fleet.stop(), this.kvs.stop(), this.cfn.stop()]);
+    await Promise.all([this.fleet.stop(), ...this.ownsDoubles ? [this.kvs.stop(), this.cfn.stop()] : []]);
     for (const stack of Object.values(this.versions)) fs.rmSync(stack.outdir, { recursive: true, force: true });
   }
 
@@ -212,6 +218,78 @@ export class FleetDeployment {
       slowestAnswerMs: Math.max(0, ...answerTimes),
     };
   }
+}
+
+/**
+ * Several stacks of the same code (the same logical IDs, so the same slot table) deployed at once into one
+ * account and region, as a pipeline wave or `cdk deploy --all --concurrency N` deploys per-site stacks:
+ * each phase runs in every stack together, and is measured over the account (the one Kinesis Video double).
+ */
+export class StacksDeployedTogether {
+  public static async start(stacks: number, options: Omit<FleetOptions, 'stackName' | 'doubles'>): Promise<StacksDeployedTogether> {
+    const doubles = await startDoubles(options);
+    const deployments: FleetDeployment[] = [];
+    try {
+      for (let k = 0; k < stacks; k++) {
+        deployments.push(await FleetDeployment.start({ ...options, stackName: `${FLEET_STACK_NAME}Site${k}`, doubles }));
+      }
+    } catch (error) {
+      await Promise.all([...deployments.map(deployment => deployment.stop()), doubles.kvs.stop(), doubles.cfn.stop()]);
+      throw error;
+    }
+    return new StacksDeployedTogether(deployments, doubles.kvs, doubles.cfn);
+  }
+
+  private constructor(
+    public readonly stacks: FleetDeployment[],
+    public readonly kvs: KinesisVideoDouble,
+    public readonly cfn: CloudFormationDouble,
+  ) {}
+
+  public create(): Promise<PhaseResult> {
+    return this.phase(deployment => deployment.create());
+  }
+
+  public update(version: FleetVersion): Promise<PhaseResult> {
+    return this.phase(deployment => deployment.update(version));
+  }
+
+  public delete(): Promise<PhaseResult> {
+    return this.phase(deployment => deployment.delete());
+  }
+
+  public async stop(): Promise<void> {
+    await Promise.all([...this.stacks.map(deployment => deployment.stop()), this.kvs.stop(), this.cfn.stop()]);
+  }
+
+  private async phase(run: (deployment: FleetDeployment) => Promise<PhaseResult>): Promise<PhaseResult> {
+    const callsBefore = this.kvs.calls.length;
+    const startedAt = Date.now();
+    const results = await Promise.all(this.stacks.map(run));
+    const wallMs = Date.now() - startedAt;
+    const channels = results.reduce((total, result) => total + result.channels, 0);
+    return {
+      phase: results[0].phase,
+      channels,
+      wallMs,
+      failures: results.flatMap((result, k) => result.failures.map(failure => `stack ${k}: ${failure}`)),
+      // Measured over the account: every stack's calls together.
+      ...callFigures(this.kvs.calls.slice(callsBefore), channels),
+      maxQueueWaitMs: Math.max(...results.map(result => result.maxQueueWaitMs)),
+      expired: results.reduce((total, result) => total + result.expired, 0),
+      peakConcurrency: results.reduce((total, result) => total + result.peakConcurrency, 0),
+      slowestAnswerMs: Math.max(...results.map(result => result.slowestAnswerMs)),
+    };
+  }
+}
+
+async function startDoubles(options: Pick<FleetOptions, 'transitionMs' | 'latencyMs'>) {
+  const transitions = { creatingMs: options.transitionMs, updatingMs: options.transitionMs, deletingMs: options.transitionMs };
+  const [kvs, cfn] = await Promise.all([
+    KinesisVideoDouble.start({ transitions, latencyMs: options.latencyMs }),
+    CloudFormationDouble.start(),
+  ]);
+  return { kvs, cfn };
 }
 
 /** The call figures of a phase, from the calls the double received during it. */
