@@ -95,6 +95,7 @@ class TemplateResolver {
       'AWS::Region': REGION,
       'AWS::Partition': 'aws',
       'AWS::StackName': STACK_NAME,
+      'AWS::StackId': `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/4f2c1a50-0000-11ef-a1b2-0a1b2c3d4e5f`,
       'AWS::URLSuffix': 'amazonaws.com',
     };
     if (name in pseudo) return pseudo[name];

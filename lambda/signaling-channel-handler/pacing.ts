@@ -28,10 +28,10 @@
  * - **Giving up its share when throttled.** ClientLimitExceededException means the account is busier than this
  *   stack alone: other callers (the cameras, another pipeline, other stacks of the same code deployed at once,
  *   whose slots fall on the same moments as this stack's) share the quota. A throttled call is not retried
- *   into it: it waits for its own slot again, in one of the stack's next cycles, further off with each
- *   throttle (`untilRetryAfterThrottle`). So the retries of a stack come at most one per slot, and after the
- *   first pass, never on top of it. Every later look of the request comes twice as late, up to the ceiling
- *   of the looks' intervals.
+ *   into it: it waits for its own slot again, in the stack's next cycle, then (throttled again) in one of the
+ *   next 2, then 4, at random, so that the calls throttled together spread out (`untilRetryAfterThrottle`).
+ *   So the retries of a stack come at most one per slot, and after its first pass, never on top of it. Every
+ *   later look of the request comes twice as late, up to the ceiling of the looks' intervals.
  */
 import { Clock, Deadline } from './clock';
 import { ChannelSlot } from '../../src/channel-slots';
@@ -92,8 +92,9 @@ const LOOK_JITTER = 0.1;
 const MAX_SLOWDOWN = 4;
 
 /**
- * A throttled call waits for its slot 1 to 2^(t-1) cycles ahead after its t-th throttle (a random one of
- * them: the stacks that collided do not collide again in step), at most this many cycles ahead.
+ * A throttled call waits for its slot 1 to 2^(t-1) cycles ahead after its t-th throttle (the next cycle after
+ * a first throttle; then a random one of 2, then 4: the calls that collided again spread out), at most this
+ * many cycles ahead: further off, a request would wait longer than the quota makes it.
  */
 const MAX_RETRY_CYCLES = 4;
 /** ...and never sooner than this backoff (a small stack's cycle is short): base × 2^(t-1), jittered, capped. */

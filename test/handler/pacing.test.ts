@@ -163,7 +163,7 @@ describe('throttled: the quota is shared, so the call gives up its share until a
 
   test('each throttle may put it further off: up to 2^(t-1) cycles, at most 4 past the backoff', async () => {
     // After the 9th, the backoff itself (8 s) outlasts a cycle (6.25 s): its slot after that, and 3 more.
-    for (const [throttles, most] of [[2, 2], [3, 4], [9, 5]]) {
+    for (const [throttles, most] of [[1, 1], [2, 2], [3, 4], [4, 4], [9, 5]]) {
       const clock = new FakeClock();
       clock.randomValue = 0.999;
       const pacer = new Pacer(clock, slot);

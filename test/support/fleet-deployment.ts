@@ -67,6 +67,8 @@ export interface FleetOptions {
    * @default 0
    */
   readonly startJitterMs?: number;
+  /** Worker processes that run the stack's invocations (lambda-fleet.ts). @default 4 */
+  readonly workers?: number;
   /** The stack's name. @default 'CameraFleet' */
   readonly stackName?: string;
   /**
@@ -119,7 +121,7 @@ export class FleetDeployment {
     ])) as Record<FleetVersion, SynthesizedStack>;
     const { kvs, cfn } = options.doubles ?? await startDoubles(options);
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
-    const fleet = await LambdaFleet.start(runOnDoubles(fn, options.runtime, { kvs, cfn }));
+    const fleet = await LambdaFleet.start(runOnDoubles(fn, options.runtime, { kvs, cfn }), options.workers);
     const queue = new LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>(event => fleet.invoke(event), options.concurrency === undefined
       ? { maxRetryAttempts: 0 }
       : { concurrency: options.concurrency, ...asyncInvokeSettings(versions.initial, fn) });
@@ -231,7 +233,10 @@ export class StacksDeployedTogether {
     const deployments: FleetDeployment[] = [];
     try {
       for (let k = 0; k < stacks; k++) {
-        deployments.push(await FleetDeployment.start({ ...options, stackName: `${FLEET_STACK_NAME}Site${k}`, doubles }));
+        // The 4 worker processes of one stack, shared out: a 2-core machine that ran 4 per stack would measure
+        // its own contention (late timers, calls that bunch), not the handler.
+        const workers = Math.max(1, Math.round(4 / stacks));
+        deployments.push(await FleetDeployment.start({ ...options, stackName: `${FLEET_STACK_NAME}Site${k}`, doubles, workers }));
       }
     } catch (error) {
       await Promise.all([...deployments.map(deployment => deployment.stop()), doubles.kvs.stop(), doubles.cfn.stop()]);
