@@ -6,9 +6,10 @@
  * of retries at several times the quota, throttling every other caller of the account for the whole
  * deployment. Here a throttled call gives up its share until its slot in a later cycle of its stack, so the
  * account sees little more than the two stacks' first pass (80 a second against 50; what arrives bunches a
- * little more, as this machine runs 200 invocations in 8 processes), and each call is throttled about once:
- * measured here, create peaks of 102-109 calls a second with 20% of calls throttled, where retrying at once
- * (the handler before) peaked at 163-172 with 38% throttled. Every channel is made, re-tagged and deleted.
+ * little more, as this machine runs 200 invocations at once in 4 processes), and each call is throttled about
+ * once: measured on the create phase, peaks of 91-93 calls a second with 15-16% of calls throttled, where
+ * retrying at once (the handler before) peaked at 170-177 with 37-38% throttled. Every channel is made,
+ * re-tagged and deleted.
  * The benchmark measures 2 and 4 stacks of 250.
  */
 import { PhaseResult, StacksDeployedTogether } from '../support/fleet-deployment';
