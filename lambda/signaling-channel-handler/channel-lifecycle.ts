@@ -334,10 +334,14 @@ async function enableMediaStorage(
             `${foreign.join(', ')}, which is not a channel of this stack (ResourceInUseException: a stream takes one ` +
             `channel). Record signaling channel ${arn} into another stream, or disable that channel's media storage first.`);
         }
-        for (const other of others) {
+        // DISABLED drops whatever link a channel has: unlink the other channel only while it still holds this
+        // stream (its own request may have moved it to another since), then give the service a moment.
+        const stillHolding = (await service.mappedResources(streamArn)).filter(mappedArn => mappedArn !== arn);
+        for (const other of stillHolding) {
           log('INFO', 'moving media storage from another channel of this stack', { channelArn: arn, from: other, streamArn });
           await unlinkIfThere(other, ctx);
         }
+        await service.pause(attempt, `enabling media storage on signaling channel ${arn} after moving ${streamArn} from another channel`);
         continue;
       }
       log('WARN', 'channel busy; enabling media storage again', { channelArn: arn, attempt });

@@ -68,11 +68,17 @@ export const FIRST_LOOK_MS = 1_500;
 export const STORAGE_SLOT_SPACING_MS = 125;
 
 /**
- * A new channel's storage turn comes no sooner than this: after the latest its first look can find it ACTIVE
- * (`FIRST_LOOK_MS` plus its 10% jitter), so that the turn is not spent waiting for the channel. Updates take
- * the next turn from now.
+ * A new channel's storage turn comes no sooner than this after the invocation started: the latest its first
+ * look can find it ACTIVE (`FIRST_LOOK_MS` plus its 10% jitter). Updates take the next turn from now.
  */
 export const STORAGE_AFTER_CREATE_MS = Math.ceil(FIRST_LOOK_MS * 1.1);
+
+/**
+ * A request that waited in Lambda's queue this much longer than a whole cycle (an account whose concurrency
+ * is far below the stack's channel count) takes no slot: Lambda's concurrency spaces the requests already.
+ * The margin keeps cold starts and the queue's own latency (seconds at most) from counting as waiting.
+ */
+const QUEUED_BEYOND_CYCLE_MS = 10_000;
 
 /** A retry planned later than this before the deadline falls back to the backoff alone. */
 const LAST_CALL_BEFORE_DEADLINE_MS = 2_000;
@@ -120,13 +126,20 @@ export class Pacer {
   private slowdown = 1;
   private slotReached = false;
   private storageTurnTaken = false;
+  /** When the invocation started. */
+  private readonly startedAt: number;
+  /** How long the request waited between CloudFormation signing it and the invocation's start (0: unknown). */
+  private readonly waitedMs: number;
 
   /**
    * @param slot the channel's place among the stack's channels
    * @param signedAt when CloudFormation signed the request (its ResponseURL's `X-Amz-Date`), if known: a
-   *   request signed more than a cycle ago waited in Lambda's queue, and takes no slot
+   *   request that waited in Lambda's queue longer than a cycle (and `QUEUED_BEYOND_CYCLE_MS`) takes no slot
    */
-  constructor(private readonly clock: Clock, public readonly slot: ChannelSlot, private readonly signedAt?: number) {}
+  constructor(private readonly clock: Clock, public readonly slot: ChannelSlot, signedAt?: number) {
+    this.startedAt = clock.now();
+    this.waitedMs = signedAt === undefined ? 0 : this.startedAt - (signedAt + SIGNING_TIME_RESOLUTION_MS);
+  }
 
   /** Before the request's first call: wait for the channel's slot (once). */
   public async untilSlot(deadline: Deadline): Promise<void> {
@@ -139,20 +152,23 @@ export class Pacer {
   /**
    * Before the request's media storage call: wait for the channel's storage turn, the moment of the wall
    * clock's cycle of `slot.count × STORAGE_SLOT_SPACING_MS` at `slot.index × STORAGE_SLOT_SPACING_MS`
-   * (at least `STORAGE_AFTER_CREATE_MS` from now when the channel was just created). A request's later
+   * (no sooner than `STORAGE_AFTER_CREATE_MS` after the invocation started when the channel was just
+   * created). Whether the request waited in Lambda's queue was decided when it started. A request's later
    * storage calls (a switch disables, then enables) go at once: the turn is taken once.
    */
   public async untilStorageTurn(deadline: Deadline, afterCreate: boolean): Promise<void> {
     if (this.storageTurnTaken) return;
     this.storageTurnTaken = true;
-    await this.untilPhase(deadline, this.clock.now() + (afterCreate ? STORAGE_AFTER_CREATE_MS : 0), STORAGE_SLOT_SPACING_MS,
+    const earliest = afterCreate ? Math.max(this.clock.now(), this.startedAt + STORAGE_AFTER_CREATE_MS) : this.clock.now();
+    await this.untilPhase(deadline, earliest, STORAGE_SLOT_SPACING_MS,
       `waiting for this channel's media storage turn among the stack's ${this.slot.count} channels`);
   }
 
   private async untilPhase(deadline: Deadline, earliest: number, spacingMs: number, what: string): Promise<void> {
     const cycleMs = this.slot.count * spacingMs;
     const now = this.clock.now();
-    const queued = this.signedAt !== undefined && now - (this.signedAt + SIGNING_TIME_RESOLUTION_MS) > cycleMs;
+    // Decided from the invocation's start: the request's own work (a create, its looks) is no queueing.
+    const queued = this.waitedMs > cycleMs + QUEUED_BEYOND_CYCLE_MS;
     const at = queued ? earliest : nextMomentInCycle(earliest, this.slot.index * spacingMs, cycleMs);
     if (at > now) {
       await deadline.sleep(at - now, what);

@@ -112,6 +112,24 @@ describe('Create with media storage', () => {
     expect(storageCalls().filter(call => call.ChannelARN === other)).toEqual([]);
   });
 
+  test('another channel of this stack that moved to another stream meanwhile is not unlinked (DISABLED would drop its new link)', async () => {
+    const other = channelArn('porch-camera');
+    creatable();
+    kvs.on(UpdateMediaStorageConfigurationCommand, { ChannelARN: CHANNEL_ARN })
+      .rejectsOnce(new ResourceInUseException({ message: 'stream in use', ...meta }))
+      .resolves({});
+    // It held the stream when first read; by the time its tags are read, its own request has moved it.
+    kvs.on(DescribeMappedResourceConfigurationCommand)
+      .resolvesOnce({ MappedResourceConfigurationList: [{ Type: 'SIGNALING_CHANNEL', ARN: other }] })
+      .resolves({ MappedResourceConfigurationList: [] });
+    kvs.on(ListTagsForResourceCommand, { ResourceARN: other }).resolves({ Tags: { [STACK_TAG_KEY]: STACK_ID } });
+
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera', [STORAGE]: STREAM_ARN }));
+
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN });
+    expect(storageCalls().filter(call => call.ChannelARN === other)).toEqual([]);
+  });
+
   test('a stream that records another channel of this stack (moved in the same deployment): unlinked from it, linked here', async () => {
     const other = channelArn('porch-camera');
     creatable();
