@@ -30,6 +30,12 @@ export interface BackoffPolicy {
   readonly jitterFloor: number;
 }
 
+/** The attempt-th delay of `policy` (from 0), given a `random` number in [0, 1) for its jitter. */
+export function backoffMs(policy: BackoffPolicy, attempt: number, random: number): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
+  return ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * random);
+}
+
 /** Retrying throttling, transient and in-use errors: back off harder, spread concurrent handlers apart. */
 export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 400, capMs: 8_000, jitterFloor: 0.5 };
 
@@ -68,8 +74,7 @@ export class Deadline {
 
   /** Sleep the attempt-th backoff delay, or throw if it would end past the deadline. */
   public async backoff(policy: BackoffPolicy, attempt: number, what: string): Promise<void> {
-    const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
-    await this.sleep(ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * this.clock.random()), what);
+    await this.sleep(backoffMs(policy, attempt, this.clock.random()), what);
   }
 
   /** Sleep `ms`, or throw if that would end past the deadline. */

@@ -15,7 +15,7 @@
  *   apart (cold starts, a busy queue) still keep to their slots and never bunch.
  * - **No slot for a request that waited in Lambda's queue.** In an account whose Lambda concurrency is far
  *   below the stack's channel count, events wait in the queue and Lambda's concurrency already spaces the
- *   requests: one signed (by CloudFormation) longer than a whole cycle ago goes at once.
+ *   requests: one signed (by CloudFormation) longer than a whole cycle and 10 s ago goes at once.
  * - **Few calls per request.** A request calls only what its change needs (an update that changes nothing
  *   calls nothing; a tag change calls no Describe), and a delete does not wait for the channel to go.
  * - **Looking when a transition can have ended.** After a call that starts a transition, the first look comes
@@ -33,7 +33,7 @@
  *   So the retries of a stack come at most one per slot, and after its first pass, never on top of it. Every
  *   later look of the request comes twice as late, up to the ceiling of the looks' intervals.
  */
-import { Clock, Deadline } from './clock';
+import { backoffMs, Clock, Deadline, RETRY_BACKOFF } from './clock';
 import { ChannelSlot } from '../../src/channel-slots';
 
 /**
@@ -103,8 +103,6 @@ const MAX_SLOWDOWN = 4;
  * many cycles ahead: further off, a request would wait longer than the quota makes it.
  */
 const MAX_RETRY_CYCLES = 4;
-/** ...and never sooner than this backoff (a small stack's cycle is short): base × 2^(t-1), jittered, capped. */
-const THROTTLE_BACKOFF = { baseMs: 400, capMs: 8_000 };
 
 /**
  * `X-Amz-Date` has whole seconds: a request was signed up to this much after the time it carries. Reading
@@ -192,14 +190,14 @@ export class Pacer {
   /**
    * The service throttled a call (the `throttles`-th of the request): the account is busier than this stack
    * alone. Wait for this channel's slot in one of the stack's next cycles (1 to 2^(throttles-1) ahead, at most
-   * `MAX_RETRY_CYCLES`), and no sooner than the throttle backoff; later looks come later too. Where that
+   * `MAX_RETRY_CYCLES`), and no sooner than `RETRY_BACKOFF`; later looks come later too. Where that
    * moment is past the deadline, the backoff alone.
    */
   public async untilRetryAfterThrottle(deadline: Deadline, throttles: number, what: string): Promise<void> {
     this.slowdown = Math.min(MAX_SLOWDOWN, this.slowdown * 2);
     const now = this.clock.now();
-    const backoff = Math.min(THROTTLE_BACKOFF.capMs, THROTTLE_BACKOFF.baseMs * 2 ** Math.min(throttles - 1, 20))
-      * (0.5 + 0.5 * this.clock.random());
+    // Never sooner than the handler's retry backoff: a small stack's cycle is short.
+    const backoff = backoffMs(RETRY_BACKOFF, throttles - 1, this.clock.random());
     const cycleMs = this.slot.count * SLOT_SPACING_MS;
     const cyclesAhead = Math.floor(this.clock.random() * Math.min(MAX_RETRY_CYCLES, 2 ** (throttles - 1)));
     const atSlot = nextMomentInCycle(now + backoff, this.slot.index * SLOT_SPACING_MS, cycleMs) + cyclesAhead * cycleMs;
