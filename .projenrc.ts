@@ -118,6 +118,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
+// The modules esbuild bundles into the handler (src/handler-shared/, and the handler itself) run in Lambda with
+// only the AWS SDK: an import of aws-cdk-lib or constructs there would bundle the whole CDK into the function,
+// or fail in Lambda. A lint error, not a comment, keeps them out (`npx projen eslint` runs in every build).
+project.eslint!.addOverride({
+  files: ['src/handler-shared/**/*.ts', 'lambda/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '**/core/*', '**/signaling-channel/*', '**/stream/*', '**/iot/*'],
+        message: 'Bundled into the handler: import only from src/handler-shared/, the AWS SDK and Node.js.',
+      }],
+    }],
+  },
+});
+
 // eslint-import-resolver-typescript 3.7+ pulls in unrs-resolver, whose platform-specific bindings are not all
 // served by the registry reachable here; `npm ci` then refuses the lockfile. 3.6 resolves with
 // enhanced-resolve, which has no native parts.

@@ -5,7 +5,7 @@
  */
 import { describeFailure, HandlerBench } from './handler-run';
 import { median } from './synth';
-import { ChannelProperty } from '../src/handler-contract';
+import { ChannelProperty } from '../src/handler-shared/handler-contract';
 import { lambdaRuntimeNode, NodeRuntime, testRunnerNode } from '../test/support/lambda-process';
 
 /** Timed cold starts per runtime, after one untimed (the first start of a binary reads it from disk). */

@@ -4,8 +4,8 @@
  * handler against the quota-enforcing Kinesis Video double (test/support/fleet-deployment.ts).
  */
 import type { TargetVerdict } from './targets';
-import { slotOf } from '../src/channel-slots';
-import { ProviderEnvironment, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
+import { slotOf } from '../src/handler-shared/channel-slots';
+import { ProviderEnvironment, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-shared/handler-contract';
 import { FleetDeployment, PhaseResult, StacksDeployedTogether } from '../test/support/fleet-deployment';
 import { KinesisVideoOperation, SERVICE_QUOTAS } from '../test/support/kinesis-video-double';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';

@@ -6,7 +6,7 @@
  */
 import { ASSET_DIR } from './asset';
 import { ACCOUNT, REGION } from './synth';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-shared/handler-contract';
 import { CloudFormationDouble, CustomResourceEvent, CustomResourceUnderTest } from '../test/support/cloudformation-double';
 import { KinesisVideoDouble, KinesisVideoDoubleOptions, RecordedCall } from '../test/support/kinesis-video-double';
 import { invokeLambda, LambdaInvocation, NodeRuntime } from '../test/support/lambda-process';

@@ -7,7 +7,7 @@
  */
 import { describeFailure, HandlerBench, TimedInvocation } from './handler-run';
 import { median } from './synth';
-import { ChannelProperty } from '../src/handler-contract';
+import { ChannelProperty } from '../src/handler-shared/handler-contract';
 import type { Exchange } from '../test/support/cloudformation-double';
 import type { KinesisVideoOperation, RecordedCall, TransitionDurations } from '../test/support/kinesis-video-double';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';

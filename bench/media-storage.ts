@@ -8,7 +8,7 @@ import { describeFailure, HandlerBench, TimedInvocation } from './handler-run';
 import { LATENCY_MS, TRANSITIONS } from './lifecycle';
 import { measureSynth, median, REGION, ACCOUNT } from './synth';
 import { LIBRARY, LIBRARY_RECORDING } from './ways';
-import { ChannelProperty } from '../src/handler-contract';
+import { ChannelProperty } from '../src/handler-shared/handler-contract';
 import type { Exchange } from '../test/support/cloudformation-double';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 

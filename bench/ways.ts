@@ -30,7 +30,7 @@ export const LIBRARY: Way = {
   addChannels(stack, n) {
     for (let i = 1; i <= n; i++) {
       new SignalingChannel(stack, `Channel${i}`, {
-        channelName: channelName(i),
+        signalingChannelName: channelName(i),
         messageTtl: Duration.seconds(MESSAGE_TTL_SECONDS),
         tags: TAGS,
       });
@@ -79,7 +79,7 @@ export const LIBRARY_RECORDING: Way = {
     for (let i = 1; i <= n; i++) {
       const stream = new Stream(stack, `Recordings${i}`, { dataRetention: Duration.hours(24) });
       new SignalingChannel(stack, `Channel${i}`, {
-        channelName: channelName(i),
+        signalingChannelName: channelName(i),
         messageTtl: Duration.seconds(MESSAGE_TTL_SECONDS),
         tags: TAGS,
         mediaStorage: { stream },

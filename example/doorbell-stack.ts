@@ -17,7 +17,7 @@ export class DoorbellStack extends Stack {
     const doorbell = new SignalingChannel(this, 'Doorbell', { messageTtl: Duration.seconds(30) });
     // A name of our own, and tags.
     const garage = new SignalingChannel(this, 'Garage', {
-      channelName: 'garage-camera',
+      signalingChannelName: 'garage-camera',
       tags: { room: 'garage' },
     });
     const nursery = new SignalingChannel(this, 'Nursery', { messageTtl: Duration.minutes(2) });

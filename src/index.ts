@@ -1,4 +1,5 @@
-export * from './signaling-channel';
-export * from './signaling-operation';
-export * from './stream';
-export type { ThingChannelGrantOptions } from './thing-channel-grant';
+export type { IKinesisVideoResource } from './core/kinesis-video-resource';
+export * from './signaling-channel/signaling-channel';
+export * from './signaling-channel/signaling-operation';
+export * from './stream/stream';
+export * from './iot/thing-channel-grants';

@@ -11,11 +11,11 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
-import { SignalingChannel, Stream } from '../src';
+import { SignalingChannel, Stream, ThingChannelGrants } from '../src';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../src/handler-contract';
-import { SignalingChannelProvider } from '../src/signaling-channel-provider';
-import { CHANNEL_NAME_MAX_LENGTH } from '../src/signaling-channel-rules';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../src/handler-shared/handler-contract';
+import { CHANNEL_NAME_MAX_LENGTH } from '../src/handler-shared/signaling-channel-rules';
+import { SignalingChannelProvider } from '../src/signaling-channel/signaling-channel-provider';
 
 /**
  * Findings cdk-nag reports on the library's own resources that are still open, as `<rule> <construct path>`:
@@ -55,9 +55,9 @@ const ENVIRONMENTS: Array<[string, Environment | undefined]> = [
 function buildUserStack(app: App, env: Environment | undefined): Stack {
   const stack = new Stack(app, 'DoorbellStack', { env });
   const frontDoor = new SignalingChannel(stack, 'FrontDoor', { messageTtl: Duration.seconds(30) });
-  const garage = new SignalingChannel(stack, 'Garage', { channelName: 'garage-camera', tags: { room: 'garage' } });
+  const garage = new SignalingChannel(stack, 'Garage', { signalingChannelName: 'garage-camera', tags: { room: 'garage' } });
   new SignalingChannel(stack, 'Nursery', { messageTtl: Duration.minutes(2), tags: { room: 'nursery' } });
-  new SignalingChannel(stack, 'Porch', { channelName: 'porch.camera_2', messageTtl: Duration.seconds(5) });
+  new SignalingChannel(stack, 'Porch', { signalingChannelName: 'porch.camera_2', messageTtl: Duration.seconds(5) });
   Tags.of(stack).add('project', 'doorbell');
 
   const camera = new iam.Role(stack, 'CameraRole', { assumedBy: new iam.AccountRootPrincipal() });
@@ -152,7 +152,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     const app = new App();
     const stack = new Stack(app, 'ManyNamesStack', { env: { account: '111111111111', region: 'us-east-1' } });
     for (let index = 0; index < 40; index++) {
-      new SignalingChannel(stack, `Channel${index}`, { channelName: `channel-${index}-`.padEnd(CHANNEL_NAME_MAX_LENGTH, 'x') });
+      new SignalingChannel(stack, `Channel${index}`, { signalingChannelName: `channel-${index}-`.padEnd(CHANNEL_NAME_MAX_LENGTH, 'x') });
     }
     Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
 
@@ -170,7 +170,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   test('a wildcard the suppressions do not name is still reported on the provider policy', () => {
     const app = new App();
     const stack = new Stack(app, 'WidenedStack', { env: { account: '111111111111', region: 'us-east-1' } });
-    new SignalingChannel(stack, 'Channel', { channelName: 'kept-narrow' });
+    new SignalingChannel(stack, 'Channel', { signalingChannelName: 'kept-narrow' });
     // What a careless change to the provider would do: a wildcard action and a wildcard resource.
     providerCfnRole(stack).policies = [{
       policyName: 'KinesisVideoSignalingChannels',
@@ -198,7 +198,7 @@ function buildRecordingStack(app: App, env: Environment | undefined): { stack: S
   const stack = new Stack(app, 'RecordingStack', { env });
   const stream = new Stream(stack, 'Recordings', { dataRetention: Duration.days(7) });
   const doorbell = new SignalingChannel(stack, 'Doorbell', { mediaStorage: { stream } });
-  new SignalingChannel(stack, 'Garage', { channelName: 'garage-camera' });
+  new SignalingChannel(stack, 'Garage', { signalingChannelName: 'garage-camera' });
   doorbell.grantConnectAsMaster(new iam.Role(stack, 'CameraRole', { assumedBy: new iam.AccountRootPrincipal() }));
   doorbell.grantConnectAsViewer(new iam.Role(stack, 'PhoneRole', { assumedBy: new iam.AccountRootPrincipal() }));
   return { stack, stream };
@@ -334,7 +334,7 @@ describe('the provider policy fits IAM\'s inline policy limit', () => {
     const app = new App();
     const stack = new Stack(app, 'FullStack', { analyticsReporting: true });
     for (let index = 0; index < maxChannels; index++) {
-      new SignalingChannel(stack, `Channel${index}`, { channelName: channelName(index) });
+      new SignalingChannel(stack, `Channel${index}`, { signalingChannelName: channelName(index) });
     }
     const template = Template.fromStack(stack);
     expect(Object.keys(template.toJSON().Resources)).toHaveLength(CLOUDFORMATION_MAX_RESOURCES);
@@ -370,7 +370,7 @@ describe('the provider policy fits IAM\'s inline policy limit', () => {
     const streams: Stream[] = [];
     for (let index = 0; index < count; index++) {
       const stream = new Stream(stack, `Stream${index}`, { streamName: streamName(index), dataRetention: Duration.hours(1) });
-      new SignalingChannel(stack, `Channel${index}`, { channelName: channelName(index), mediaStorage: { stream } });
+      new SignalingChannel(stack, `Channel${index}`, { signalingChannelName: channelName(index), mediaStorage: { stream } });
       streams.push(stream);
     }
     const base = longestDeployTimeValues(stack);
@@ -429,7 +429,7 @@ describe('the provider policy fits IAM\'s inline policy limit', () => {
     for (let count = 1; count <= maxChannels; count++) {
       const stack = new Stack(new App(), 'GrowingStack');
       for (let index = 1; index <= count; index++) {
-        new SignalingChannel(stack, `Channel${index}`, { channelName: longName(index) });
+        new SignalingChannel(stack, `Channel${index}`, { signalingChannelName: longName(index) });
       }
       const values = longestDeployTimeValues(stack);
       const document = stack.resolve((stack.resolve(providerCfnRole(stack).policies) as Array<{ policyDocument: unknown }>)[0].policyDocument);
@@ -490,7 +490,7 @@ describe('cdk-nag AwsSolutions checks on streams and camera fleets', () => {
     channel.grantConnectAsViewer(viewer);
 
     const cameras = new iam.Role(stack, 'CameraFleetRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
-    SignalingChannel.grantConnectAsThingMaster(cameras);
+    ThingChannelGrants.grantConnectAsMaster(cameras);
     new iot.CfnRoleAlias(stack, 'CameraFleetRoleAlias', { roleArn: cameras.roleArn });
     // The user's decision, not the library's: each thing reaches only the channel named after it, and a
     // channel ARN ends with a creation time no policy can know.

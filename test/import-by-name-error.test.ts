@@ -18,7 +18,7 @@ const { SignalingChannel } = require('./cdk-kvs-signaling-channel.js');
 const app = new App();
 const stack = new Stack(app, 'ViewerStack');
 const channel = SignalingChannel.fromSignalingChannelName(stack, 'BackDoor', 'back-door');
-new CfnOutput(stack, 'ChannelArn', { value: channel.channelArn });
+new CfnOutput(stack, 'ChannelArn', { value: channel.signalingChannelArn });
 app.synth();
 `;
 
@@ -49,7 +49,7 @@ test('using the channelArn of a channel imported by name: synth fails, and the e
 
     expect(run.status).not.toBe(0);
     const stderr = run.stderr;
-    const message = '[ViewerStack/BackDoor] channelArn is used, but a signaling channel imported by name has no ARN';
+    const message = '[ViewerStack/BackDoor] signalingChannelArn is used, but a signaling channel imported by name has no ARN';
     // Node prints the throwing line of source, then the error: the message comes within the first few lines.
     const firstLines = stderr.split('\n').slice(0, 8).join('\n');
     expect(firstLines).toContain(message);

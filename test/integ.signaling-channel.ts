@@ -13,7 +13,7 @@
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../src';
-import { OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../src/handler-contract';
+import { OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../src/handler-shared/handler-contract';
 
 /** The CloudFormation stack both versions deploy to. */
 const STACK_NAME = 'cdk-kvs-signaling-channel-integ';
@@ -53,7 +53,7 @@ function declareChannels(stack: Stack, settings: ChannelSettings) {
     tags: settings.generatedTags,
   });
   const named = new SignalingChannel(stack, 'Named', {
-    channelName: EXPLICIT_CHANNEL_NAME,
+    signalingChannelName: EXPLICIT_CHANNEL_NAME,
     messageTtl: settings.namedTtl,
     tags: settings.namedTags,
   });
@@ -81,10 +81,10 @@ const integ = new IntegTest(app, 'SignalingChannelIntegTest', {
 /** The channel is ACTIVE, of the only type, with the TTL and the tags of the update. */
 function assertChannel(channel: SignalingChannel, ttl: Duration, tags: Record<string, string>, name?: string) {
   integ.assertions
-    .awsApiCall('KinesisVideo', 'DescribeSignalingChannel', { ChannelARN: channel.channelArn })
+    .awsApiCall('KinesisVideo', 'DescribeSignalingChannel', { ChannelARN: channel.signalingChannelArn })
     .expect(ExpectedResult.objectLike({
       ChannelInfo: {
-        ChannelARN: channel.channelArn,
+        ChannelARN: channel.signalingChannelArn,
         ...(name ? { ChannelName: name } : {}),
         ChannelStatus: 'ACTIVE',
         ChannelType: 'SINGLE_MASTER',
@@ -93,7 +93,7 @@ function assertChannel(channel: SignalingChannel, ttl: Duration, tags: Record<st
     }));
   // Exactly these tags: the removed one is gone. The handler's ownership tag holds a CloudFormation RequestId.
   integ.assertions
-    .awsApiCall('KinesisVideo', 'ListTagsForResource', { ResourceARN: channel.channelArn })
+    .awsApiCall('KinesisVideo', 'ListTagsForResource', { ResourceARN: channel.signalingChannelArn })
     .expect(ExpectedResult.exact({
       // The library's two: the request that created the channel, and the id (ARN) of the stack it belongs to.
       Tags: { ...tags, [OWNERSHIP_TAG_KEY]: Match.stringLikeRegexp('.+'), [STACK_TAG_KEY]: Match.stringLikeRegexp(`^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/${STACK_NAME}/.+$`) },
@@ -105,7 +105,7 @@ assertChannel(channels.named, UPDATED.namedTtl!, UPDATED.namedTags, EXPLICIT_CHA
 
 // The recording channel records into its stream.
 integ.assertions
-  .awsApiCall('KinesisVideo', 'DescribeMediaStorageConfiguration', { ChannelARN: channels.recording.channelArn })
+  .awsApiCall('KinesisVideo', 'DescribeMediaStorageConfiguration', { ChannelARN: channels.recording.signalingChannelArn })
   .expect(ExpectedResult.objectLike({
     MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: channels.recordings.streamArn },
   }));

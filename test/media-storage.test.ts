@@ -6,8 +6,8 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { SignalingChannel, Stream } from '../src';
-import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-contract';
+import { SignalingChannel, Stream, ThingChannelGrants } from '../src';
+import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-shared/handler-contract';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -141,7 +141,7 @@ describe('the provider role with recording channels', () => {
     const one = new Stream(stack, 'One');
     const two = new Stream(stack, 'Two');
     new SignalingChannel(stack, 'A', { mediaStorage: { stream: one } });
-    new SignalingChannel(stack, 'B', { channelName: 'porch', mediaStorage: { stream: two } });
+    new SignalingChannel(stack, 'B', { signalingChannelName: 'porch', mediaStorage: { stream: two } });
     new SignalingChannel(stack, 'C');
     new Stream(stack, 'NotRecorded');
 
@@ -177,7 +177,7 @@ describe('grants on a recording channel', () => {
     const { stack, stream, channel, role } = recording();
     channel.grantConnectAsMaster(role);
     const statements = statementsOf(stack, role);
-    expect(actionsOn(statements, stack.resolve(channel.channelArn))).toEqual(
+    expect(actionsOn(statements, stack.resolve(channel.signalingChannelArn))).toEqual(
       [...MASTER, 'kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:JoinStorageSession'].sort());
     expect(actionsOn(statements, stack.resolve(stream.streamArn))).toEqual(STREAM_WRITE);
   });
@@ -186,7 +186,7 @@ describe('grants on a recording channel', () => {
     const { stack, stream, channel, role } = recording();
     channel.grantConnectAsViewer(role);
     const statements = statementsOf(stack, role);
-    expect(actionsOn(statements, stack.resolve(channel.channelArn))).toEqual(VIEWER);
+    expect(actionsOn(statements, stack.resolve(channel.signalingChannelArn))).toEqual(VIEWER);
     expect(actionsOn(statements, stack.resolve(stream.streamArn))).toEqual(STREAM_WRITE);
     expect(JSON.stringify(statements)).not.toContain('JoinStorageSessionAsViewer');
   });
@@ -202,7 +202,7 @@ describe('grants on a recording channel', () => {
     const channel = new SignalingChannel(stack, 'Doorbell');
     const role = new iam.Role(stack, 'Peer', { assumedBy: new iam.AccountRootPrincipal() });
     channel.grantConnectAsMaster(role);
-    expect(actionsOn(statementsOf(stack, role), stack.resolve(channel.channelArn))).toEqual(MASTER);
+    expect(actionsOn(statementsOf(stack, role), stack.resolve(channel.signalingChannelArn))).toEqual(MASTER);
     expect(JSON.stringify(statementsOf(stack, role))).not.toMatch(/PutMedia|JoinStorageSession|stream/);
   });
 
@@ -210,14 +210,14 @@ describe('grants on a recording channel', () => {
     const stack = newStack();
     const stream = Stream.fromStreamArn(stack, 'Recordings', 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/porch/1700000000000');
     const channel = SignalingChannel.fromSignalingChannelAttributes(stack, 'Doorbell', {
-      channelArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/porch/1700000000000',
+      signalingChannelArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/porch/1700000000000',
       mediaStorage: { stream },
     });
     const role = new iam.Role(stack, 'Peer', { assumedBy: new iam.AccountRootPrincipal() });
     channel.grantConnectAsMaster(role);
     const statements = statementsOf(stack, role);
     expect(channel.mediaStorageStream).toBe(stream);
-    expect(actionsOn(statements, channel.channelArn)).toContain('kinesisvideo:JoinStorageSession');
+    expect(actionsOn(statements, channel.signalingChannelArn)).toContain('kinesisvideo:JoinStorageSession');
     expect(actionsOn(statements, stream.streamArn)).toEqual(STREAM_WRITE);
   });
 });
@@ -226,8 +226,8 @@ describe('IoT thing grants with recordsIntoThingStream', () => {
   const THING_STREAM = ':kinesisvideo:eu-west-1:123456789012:stream/${credentials-iot:ThingName}/*';
 
   test.each([
-    ['master', SignalingChannel.grantConnectAsThingMaster, ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:JoinStorageSession']] as const,
-    ['viewer', SignalingChannel.grantConnectAsThingViewer, []] as const,
+    ['master', ThingChannelGrants.grantConnectAsMaster, ['kinesisvideo:DescribeMediaStorageConfiguration', 'kinesisvideo:JoinStorageSession']] as const,
+    ['viewer', ThingChannelGrants.grantConnectAsViewer, []] as const,
   ])('%s: the recording actions on the thing\'s channel and PutMedia on the stream named after the thing', (_, grant, channelExtras) => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
     const role = new iam.Role(stack, 'CameraRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
@@ -243,7 +243,7 @@ describe('IoT thing grants with recordsIntoThingStream', () => {
   test('without it, nothing on streams', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
     const role = new iam.Role(stack, 'CameraRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
-    SignalingChannel.grantConnectAsThingMaster(role);
+    ThingChannelGrants.grantConnectAsMaster(role);
     expect(JSON.stringify(statementsOf(stack, role))).not.toMatch(/stream\/|JoinStorageSession/);
   });
 });

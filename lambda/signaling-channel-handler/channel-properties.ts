@@ -1,14 +1,14 @@
-import { ChannelProperty } from '../../src/handler-contract';
+import { ChannelProperty } from '../../src/handler-shared/handler-contract';
+import { describeString } from '../../src/handler-shared/kinesis-video-rules';
 import {
   channelNameProblem,
+  channelTagCountProblem,
+  channelTagProblems,
   channelTypeProblem,
-  describeString,
   MESSAGE_TTL_DEFAULT_SECONDS,
   messageTtlProblem,
-  tagCountProblem,
-  tagProblems,
-} from '../../src/signaling-channel-rules';
-import { STREAM_ARN_PATTERN } from '../../src/stream-rules';
+} from '../../src/handler-shared/signaling-channel-rules';
+import { STREAM_ARN_PATTERN } from '../../src/handler-shared/stream-rules';
 
 /** A channel as the template declares it, parsed from ResourceProperties. */
 export interface DesiredChannel {
@@ -104,10 +104,10 @@ function parseTags(raw: unknown, problems: string[]): Record<string, string> {
   } else {
     problems.push(`${ChannelProperty.TAGS} must be a list of { Key, Value } (got ${JSON.stringify(raw)})`);
   }
-  const countProblem = tagCountProblem(entries.length);
+  const countProblem = channelTagCountProblem(entries.length);
   if (countProblem) problems.push(`${ChannelProperty.TAGS}: ${countProblem}`);
   for (const [key, value] of entries) {
-    problems.push(...tagProblems(key, value).map(problem => `${ChannelProperty.TAGS}: ${problem}`));
+    problems.push(...channelTagProblems(key, value).map(problem => `${ChannelProperty.TAGS}: ${problem}`));
   }
   return Object.fromEntries(entries);
 }

@@ -14,8 +14,8 @@ import { Clock, Deadline, DeadlineExceededError, systemClock } from './clock';
 import { jsonLogger, Logger } from './logger';
 import { Pacer } from './pacing';
 import { answerDeadlineOf, serviceTimeoutSecondsOf, signedAtOf } from './request-age';
-import { slotOf } from '../../src/channel-slots';
-import { NO_CHANNEL_ID_PREFIX, ProviderEnvironment } from '../../src/handler-contract';
+import { slotOf } from '../../src/handler-shared/channel-slots';
+import { NO_CHANNEL_ID_PREFIX, ProviderEnvironment } from '../../src/handler-shared/handler-contract';
 
 /**
  * Time kept back from Lambda's remaining time, after the work's deadline: a last look (did a failed create

@@ -34,7 +34,7 @@
  *   later look of the request comes twice as late, up to the ceiling of the looks' intervals.
  */
 import { backoffMs, Clock, Deadline, RETRY_BACKOFF } from './clock';
-import { ChannelSlot } from '../../src/channel-slots';
+import { ChannelSlot } from '../../src/handler-shared/channel-slots';
 
 /**
  * Requests of one stack start at most one per 25 ms: 40 a second, 80% of the 50-a-second account quota of

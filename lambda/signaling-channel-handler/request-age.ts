@@ -8,7 +8,7 @@
  * would belong to nobody. The handler bounds its work by CloudFormation's wait, and does nothing for a
  * request CloudFormation has given up on.
  */
-import { SERVICE_TIMEOUT_SECONDS } from '../../src/handler-contract';
+import { SERVICE_TIMEOUT_SECONDS } from '../../src/handler-shared/handler-contract';
 
 /** `X-Amz-Date` of a SigV4 pre-signed URL: `20261202T131500Z`. */
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { DescribeMediaStorageConfigurationCommand, KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
-import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
+import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
 import { CloudFormationDouble, CustomResourceUnderTest } from '../support/cloudformation-double';
 import { channelResource, channelsOnceDeleted as settledChannels, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';

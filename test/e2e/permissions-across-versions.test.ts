@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-contract';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
 import { CustomResourceUnderTest } from '../support/cloudformation-double';
 import { channelResource, channelsOnceDeleted, E2eStage, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { IamAuthorizer } from '../support/iam-authorizer';
@@ -35,7 +35,7 @@ function app(doorbell: { name: string; records: boolean } | undefined, porchReco
   return (stack: Stack) => {
     const stream = Stream.fromStreamArn(stack, 'Recordings', STREAM_ARN);
     if (doorbell) {
-      new SignalingChannel(stack, 'Doorbell', { channelName: doorbell.name, mediaStorage: doorbell.records ? { stream } : undefined });
+      new SignalingChannel(stack, 'Doorbell', { signalingChannelName: doorbell.name, mediaStorage: doorbell.records ? { stream } : undefined });
     }
     new SignalingChannel(stack, 'Porch', { mediaStorage: porchRecords ? { stream } : undefined });
   };

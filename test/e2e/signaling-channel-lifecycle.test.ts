@@ -13,7 +13,7 @@ import { CfnParameter, Duration, Stack, Tags } from 'aws-cdk-lib';
 import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
 import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
 import { SignalingChannel } from '../../src';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-contract';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
 import {
   CloudFormationDouble,
   CustomResourceUnderTest,
@@ -54,16 +54,16 @@ const APP_VERSIONS = {
     new SignalingChannel(stack, 'Doorbell', { messageTtl: Duration.seconds(30), tags: { room: 'porch', team: 'video' } });
   },
   named: (stack: Stack) => {
-    new SignalingChannel(stack, 'Doorbell', { channelName: 'front-door-camera', messageTtl: Duration.seconds(30), tags: { room: 'hall' } });
+    new SignalingChannel(stack, 'Doorbell', { signalingChannelName: 'front-door-camera', messageTtl: Duration.seconds(30), tags: { room: 'hall' } });
   },
   /** A new name replaces the channel. */
   renamed: (stack: Stack) => {
-    new SignalingChannel(stack, 'Doorbell', { channelName: 'front-door-camera-v2', messageTtl: Duration.seconds(45), tags: { room: 'hall' } });
+    new SignalingChannel(stack, 'Doorbell', { signalingChannelName: 'front-door-camera-v2', messageTtl: Duration.seconds(45), tags: { room: 'hall' } });
   },
   /** The name comes from a stack parameter: the construct cannot check it at synth time, the handler must. */
   parameterizedName: (stack: Stack) => {
     const name = new CfnParameter(stack, 'ChannelName', { type: 'String' });
-    new SignalingChannel(stack, 'Doorbell', { channelName: name.valueAsString });
+    new SignalingChannel(stack, 'Doorbell', { signalingChannelName: name.valueAsString });
   },
 } satisfies Record<string, (stack: Stack) => void>;
 

@@ -18,7 +18,7 @@
 import * as fs from 'fs';
 import { Duration } from 'aws-cdk-lib';
 import { SignalingChannel } from '../../src';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
 import {
   amzDate,
   CloudFormationDouble,

@@ -13,7 +13,7 @@ import { CHANNEL_ARN, createEvent, FakeClock, invoke, REQUEST_ID, STACK_ID } fro
 import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
 import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
 import { signedAtOf } from '../../lambda/signaling-channel-handler/request-age';
-import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../../src/handler-contract';
+import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());

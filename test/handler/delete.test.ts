@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CHANNEL_ARN, deleteEvent, invoke, REQUEST_ID } from './handler-test-kit';
-import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-contract';
+import { NO_CHANNEL_ID_PREFIX } from '../../src/handler-shared/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());

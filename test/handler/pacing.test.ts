@@ -25,7 +25,7 @@ import {
   STORAGE_AFTER_CREATE_MS,
   STORAGE_SLOT_SPACING_MS,
 } from '../../lambda/signaling-channel-handler/pacing';
-import { renderSlotTable, slotOf } from '../../src/channel-slots';
+import { renderSlotTable, slotOf } from '../../src/handler-shared/channel-slots';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());

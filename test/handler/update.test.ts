@@ -14,7 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { channelArn, CHANNEL_ARN, invoke, updateEvent } from './handler-test-kit';
 import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
-import { OWNERSHIP_TAG_KEY } from '../../src/handler-contract';
+import { OWNERSHIP_TAG_KEY } from '../../src/handler-shared/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());

@@ -9,7 +9,7 @@ import { CloudFormationDouble, CustomResourceUnderTest, Exchange, MAX_RESPONSE_B
 import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from './kinesis-video-double';
 import { invokeLambda, LambdaInvocation, NodeRuntime } from './lambda-process';
 import { DeployedFunction, runOnDoubles } from './synthesized-stack';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
 
 export interface E2eStage {
   readonly kvs: KinesisVideoDouble;

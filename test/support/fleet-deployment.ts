@@ -22,7 +22,7 @@ import { FleetInvocation, LambdaFleet } from './lambda-fleet';
 import { NodeRuntime } from './lambda-process';
 import { runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
 import { SignalingChannel } from '../../src';
-import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-contract';
+import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const FLEET_STACK_NAME = 'CameraFleet';

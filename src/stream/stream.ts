@@ -1,11 +1,21 @@
-import { Duration, Fn, IResource, Lazy, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
-import { describeString } from './signaling-channel-rules';
+import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
+import { environmentProblem } from '../core/environment-rules';
+import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
+import { IKinesisVideoResource, grantOnResources, kinesisVideoMetric } from '../core/kinesis-video-resource';
+import { checkProperties } from '../core/property-checks';
+import { durationProblem, enumProblem, shapeProblem, typeProblem } from '../core/property-types';
+import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
+import { ResourceFamily } from '../core/resource-family';
+import { checkTagsWhenValidated } from '../core/tag-rules';
+import { claimUniqueName } from '../core/unique-names';
+import { resourceTagProblems } from '../handler-shared/kinesis-video-rules';
 import {
   STREAM_ARN_PATTERN,
   dataRetentionProblem,
@@ -13,8 +23,7 @@ import {
   mediaTypeProblem,
   streamNameProblem,
   streamTagCountProblem,
-  streamTagProblems,
-} from './stream-rules';
+} from '../handler-shared/stream-rules';
 
 /**
  * Where a stream stores its media by default.
@@ -29,7 +38,7 @@ export enum StreamStorageTier {
 /**
  * A Kinesis video stream.
  */
-export interface IStream extends IResource, kinesisVideoRefs.IStreamRef {
+export interface IStream extends IKinesisVideoResource, kinesisVideoRefs.IStreamRef {
   /**
    * The ARN of the stream.
    *
@@ -57,11 +66,6 @@ export interface IStream extends IResource, kinesisVideoRefs.IStreamRef {
   readonly dataRetention?: Duration;
 
   /**
-   * Grant the given actions on this stream to the principal.
-   */
-  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
-
-  /**
    * Grant what a producer needs to send media with PutMedia: describe the stream, get its data endpoint, put
    * media; and `kms:GenerateDataKey` on `encryptionKey`, if any.
    */
@@ -73,11 +77,6 @@ export interface IStream extends IResource, kinesisVideoRefs.IStreamRef {
    * images; and `kms:Decrypt` on `encryptionKey`, if any.
    */
   grantRead(grantee: iam.IGrantable): iam.Grant;
-
-  /**
-   * A CloudWatch metric of this stream.
-   */
-  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Bytes received by PutMedia.
@@ -140,33 +139,23 @@ export interface IStream extends IResource, kinesisVideoRefs.IStreamRef {
   metricListFragmentsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
-/** Every stream client starts with these: find the stream and the endpoint to call. */
-const ENDPOINT_ACTIONS = ['kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint'];
+/** Kinesis video streams, for the rules every resource of this library shares (`core/`). */
+const STREAM: ResourceFamily = {
+  noun: 'Kinesis video stream',
+  service: 'kinesisvideo',
+  arnResourceType: 'stream',
+  arnAttribute: 'streamArn',
+  nameAttribute: 'streamName',
+  arnPattern: STREAM_ARN_PATTERN,
+  arnFormat: 'arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>',
+  arnEndsAfterName: true,
+  importsWithArn: ['fromStreamArn', 'fromStreamAttributes'],
+  nameProblem: streamNameProblem,
+  tagProblems: resourceTagProblems,
+  tagCountProblem: streamTagCountProblem,
+};
 
-/** A producer: PutMedia (the producer SDKs, GStreamer's kvssink, WebRTC ingestion). */
-const WRITE_ACTIONS = [...ENDPOINT_ACTIONS, 'kinesisvideo:PutMedia'];
-
-/** A consumer: live and stored media, fragments, HLS/DASH playback, clips and images. */
-const READ_ACTIONS = [
-  ...ENDPOINT_ACTIONS,
-  'kinesisvideo:GetMedia',
-  'kinesisvideo:GetMediaForFragmentList',
-  'kinesisvideo:ListFragments',
-  'kinesisvideo:GetHLSStreamingSessionURL',
-  'kinesisvideo:GetDASHStreamingSessionURL',
-  'kinesisvideo:GetClip',
-  'kinesisvideo:GetImages',
-];
-
-/**
- * What the service calls KMS for with the caller's credentials, per the Kinesis Video Streams developer
- * guide ("Permissions to use user-generated AWS KMS keys"): producers generate data keys, consumers decrypt.
- */
-const KMS_WRITE_ACTIONS = ['kms:GenerateDataKey'];
-const KMS_READ_ACTIONS = ['kms:Decrypt'];
-
-/** Namespace and dimension of the service's stream metrics. */
-const METRICS_NAMESPACE = 'AWS/KinesisVideo';
+/** The dimension of the service's stream metrics. */
 const STREAM_DIMENSION = 'StreamName';
 
 /**
@@ -189,24 +178,19 @@ export abstract class StreamBase extends Resource implements IStream {
   }
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this.grantResourceArns });
+    return grantOnResources(grantee, actions, this.grantResourceArns);
   }
 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, WRITE_ACTIONS, KMS_WRITE_ACTIONS);
+    return this.grantWithKey(grantee, STREAM_WRITE_ACTIONS, KMS_WRITE_ACTIONS);
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grantWithKey(grantee, READ_ACTIONS, KMS_READ_ACTIONS);
+    return this.grantWithKey(grantee, STREAM_READ_ACTIONS, KMS_READ_ACTIONS);
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      ...props,
-      dimensionsMap: { [STREAM_DIMENSION]: this.streamName, ...props?.dimensionsMap },
-    }).attachTo(this);
+    return kinesisVideoMetric(this, { name: STREAM_DIMENSION, value: this.streamName }, metricName, props);
   }
 
   // The names below are the service's, from the developer guide's CloudWatch metrics table. No `unit` is set:
@@ -397,43 +381,23 @@ export class Stream extends StreamBase {
    * Import an existing stream by its ARN, its name, or both, with its KMS key if it has a customer managed one.
    */
   public static fromStreamAttributes(scope: Construct, id: string, attrs: StreamAttributes): IStream {
-    const { streamArn, streamName, encryptionKey } = attrs;
-    if (streamArn === undefined && streamName === undefined) {
-      throw new Error(`${scope.node.path}/${id}: give streamArn, streamName or both to import a Kinesis video stream`);
-    }
-    if (streamArn !== undefined && !Token.isUnresolved(streamArn) && !STREAM_ARN_PATTERN.test(streamArn)) {
-      throw new Error(
-        `${scope.node.path}/${id}: streamArn ${describeString(streamArn)} is not a Kinesis video stream ARN; ` +
-        'expected arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>',
-      );
-    }
-    if (streamName !== undefined && !Token.isUnresolved(streamName)) {
-      const problem = streamNameProblem(streamName);
-      if (problem) {
-        throw new Error(`${scope.node.path}/${id}: streamName ${problem}`);
-      }
-    }
+    checkImportAttributes(scope, id, STREAM, attrs.streamArn, attrs.streamName);
 
     class Import extends StreamBase {
-      public readonly streamName = streamName ?? streamNameFromArn(streamArn!);
-      public readonly encryptionKey = encryptionKey;
+      private readonly identity = importedIdentity(this, STREAM, attrs.streamArn, attrs.streamName);
+      public readonly streamArn = this.identity.arn;
+      public readonly streamName = this.identity.name;
+      public readonly encryptionKey = attrs.encryptionKey;
       public readonly dataRetention = undefined;
-      protected readonly grantResourceArns = streamArn !== undefined
-        ? [streamArn]
-        : [Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: `${this.streamName}/*` })];
-
-      // A token, so that reading the property (or streamRef) works in every jsii language; using it in the
-      // template fails at synth, saying why.
-      public readonly streamArn = streamArn ?? Lazy.string({
-        produce: () => {
-          throw new Error(
-            `${this.node.path}: a Kinesis video stream imported by name has no ARN (a stream ARN ends with its ` +
-            'creation time); import it with fromStreamArn or fromStreamAttributes');
-        },
-      });
+      protected readonly grantResourceArns = this.identity.grantResourceArns;
     }
 
-    return new Import(scope, id, { environmentFromArn: streamArn });
+    const stream = new Import(scope, id, { environmentFromArn: attrs.streamArn });
+    const problems = encryptionKeyProblems(stream, attrs.encryptionKey);
+    if (problems.length > 0) {
+      throw new Error(`${stream.node.path}: ${problems.join('; ')}`);
+    }
+    return stream;
   }
 
   public readonly streamArn: string;
@@ -451,13 +415,13 @@ export class Stream extends StreamBase {
   constructor(scope: Construct, id: string, props: StreamProps = {}) {
     super(scope, id, { physicalName: props.streamName });
 
+    this.validateProps(props);
+    claimUniqueName(this, STREAM, 'streamName', props.streamName);
     const dataRetention = props.dataRetention ?? Duration.hours(24);
-    const dataRetentionInHours = dataRetention.toHours({ integral: false });
-    this.validateProps(props, dataRetentionInHours);
 
     const resource = new CfnStream(this, 'Resource', {
       name: this.physicalName,
-      dataRetentionInHours,
+      dataRetentionInHours: dataRetention.toHours({ integral: false }),
       kmsKeyId: props.encryptionKey?.keyArn,
       mediaType: props.mediaType,
       deviceName: props.deviceName,
@@ -465,8 +429,8 @@ export class Stream extends StreamBase {
       tags: Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
     });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
-    // Tags.of() is applied by an aspect, after this constructor: count them when the app is validated.
-    this.node.addValidation({ validate: () => validateTags(resource) });
+    refuseSnapshotByEveryRoute(this, resource, STREAM);
+    checkTagsWhenValidated(this, STREAM, () => resource.tags.renderTags() ?? []);
 
     this.dataRetention = dataRetention;
     this.encryptionKey = props.encryptionKey;
@@ -476,55 +440,57 @@ export class Stream extends StreamBase {
     this.grantResourceArns = [this.streamArn];
   }
 
-  private validateProps(props: StreamProps, dataRetentionInHours: number): void {
-    const problems: string[] = [];
-    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
-      problems.push('removalPolicy SNAPSHOT is not supported: a Kinesis video stream has no snapshot (use RETAIN or DESTROY)');
-    }
-    const checks: Array<[string, string | number | undefined, (value: any) => string | undefined]> = [
-      ['streamName', props.streamName, streamNameProblem],
-      ['dataRetention', dataRetentionInHours, dataRetentionProblem],
-      ['mediaType', props.mediaType, mediaTypeProblem],
-      ['deviceName', props.deviceName, deviceNameProblem],
-    ];
-    for (const [field, value, check] of checks) {
-      if (value !== undefined && !Token.isUnresolved(value)) {
-        const problem = check(value);
-        if (problem) problems.push(`${field} ${problem}`);
-      }
-    }
-    if (props.storageTier !== undefined && !Object.values(StreamStorageTier).includes(props.storageTier)) {
-      problems.push(`storageTier must be one of ${Object.values(StreamStorageTier).join(', ')} (got ${describeString(String(props.storageTier))})`);
-    }
-    for (const [key, value] of Object.entries(props.tags ?? {})) {
-      if (!Token.isUnresolved(key) && !Token.isUnresolved(value)) {
-        problems.push(...streamTagProblems(key, value).map(problem => `tags: ${problem}`));
-      }
-    }
-    if (problems.length > 0) {
-      throw new Error(`${this.node.path}: invalid Kinesis video stream properties:\n  ${problems.join('\n  ')}`);
-    }
+  private validateProps(props: StreamProps): void {
+    checkProperties(this, STREAM, {
+      types: [
+        typeProblem('streamName', props.streamName, 'string'),
+        durationProblem('dataRetention', props.dataRetention, 'Duration.hours(24)'),
+        typeProblem('mediaType', props.mediaType, 'string'),
+        typeProblem('deviceName', props.deviceName, 'string'),
+        enumProblem('storageTier', props.storageTier, Object.values(StreamStorageTier)),
+        removalPolicyProblem(STREAM, props.removalPolicy),
+        shapeProblem('encryptionKey', props.encryptionKey, 'a KMS key (kms.IKey)', ['keyArn', 'grant']),
+      ],
+      tags: props.tags,
+      values: [
+        ['streamName', props.streamName, streamNameProblem],
+        ['dataRetention', props.dataRetention?.toHours({ integral: false }), dataRetentionProblem],
+        ['mediaType', props.mediaType, mediaTypeProblem],
+        ['deviceName', props.deviceName, deviceNameProblem],
+      ],
+      relations: () => encryptionKeyProblems(this, props.encryptionKey),
+    });
   }
 }
 
-/** Problems with the stream's tags once `Tags.of` has been applied: the count, and tags added that way. */
-function validateTags(resource: CfnStream): string[] {
-  const rendered: Array<{ key: string; value: string }> = resource.tags.renderTags() ?? [];
+/**
+ * What synth can know is wrong with a stream's KMS key: a key of another region (KMS keys are regional, and the
+ * service encrypts with a key of the stream's region), and an alias imported by name, whose grants add nothing
+ * (aws-cdk-lib cannot tell which key it points to), so that `grantRead` and `grantWrite` would silently leave
+ * out `kms:Decrypt` and `kms:GenerateDataKey`.
+ */
+function encryptionKeyProblems(stream: Resource, key: kms.IKey | undefined): string[] {
+  if (key === undefined) return [];
   const problems: string[] = [];
-  const count = streamTagCountProblem(rendered.length);
-  if (count) problems.push(`tags: ${count}`);
-  for (const { key, value } of rendered) {
-    if (!Token.isUnresolved(key) && !Token.isUnresolved(value)) {
-      problems.push(...streamTagProblems(key, value).map(problem => `tags: ${problem}`));
-    }
+  if (aliasWithoutKnownKey(key)) {
+    problems.push(`encryptionKey ${key.node.path} is an alias imported by name, whose grants add nothing: the stream's ` +
+      'readers and writers would get no kms:Decrypt or kms:GenerateDataKey; give the key itself (kms.Key.fromKeyArn) ' +
+      'or an alias with its key (kms.Alias.fromAliasAttributes)');
   }
+  const elsewhere = environmentProblem('encryptionKey', stream, key, {
+    sameAccount: false,
+    why: 'a stream is encrypted with a KMS key of its own region',
+  });
+  if (elsewhere) problems.push(elsewhere);
   return problems;
 }
 
-function streamNameFromArn(streamArn: string): string {
-  // arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>
-  if (Token.isUnresolved(streamArn)) {
-    return Fn.select(1, Fn.split('/', streamArn));
+/** `kms.Alias.fromAliasName`: an alias whose target key aws-cdk-lib cannot name (reading it throws). */
+function aliasWithoutKnownKey(key: kms.IKey): boolean {
+  if (!('aliasName' in key)) return false;
+  try {
+    return (key as kms.IAlias).aliasTargetKey === undefined;
+  } catch {
+    return true;
   }
-  return STREAM_ARN_PATTERN.exec(streamArn)![1]; // validated by the caller
 }

@@ -1,0 +1,21 @@
+import { IResource, Token } from 'aws-cdk-lib';
+
+/**
+ * The problem with `other` (a stream, a key) living in another region, or with `sameAccount` another account,
+ * than `owner`, where both are known at synth: a resource's `env` is its stack's, or its ARN's for an import.
+ */
+export function environmentProblem(
+  field: string,
+  owner: IResource,
+  other: IResource,
+  rule: { readonly sameAccount: boolean; readonly why: string },
+): string | undefined {
+  const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+  const where = (resource: IResource) => rule.sameAccount
+    ? `account ${resource.env.account}, region ${resource.env.region}`
+    : `region ${resource.env.region}`;
+  const regionDiffers = differs(owner.env.region, other.env.region);
+  const accountDiffers = rule.sameAccount && differs(owner.env.account, other.env.account);
+  if (!regionDiffers && !accountDiffers) return undefined;
+  return `${field} ${other.node.path} is in ${where(other)}, not in ${where(owner)} of ${owner.node.path}: ${rule.why}`;
+}
