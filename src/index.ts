@@ -1,4 +1,5 @@
 export type { IKinesisVideoResource } from './core/kinesis-video-resource';
+export { KinesisVideoResourceBase } from './core/kinesis-video-resource';
 export * from './signaling-channel/signaling-channel';
 export * from './signaling-channel/signaling-operation';
 export * from './stream/stream';

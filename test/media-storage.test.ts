@@ -127,6 +127,46 @@ describe('one stream, one channel', () => {
   });
 });
 
+describe('mistakes that would fail at deploy, or never show, refused at synth', () => {
+  test('a stream in another region or account than the channel is refused, naming both and the rule', () => {
+    const stack = newStack();
+    const otherRegion = Stream.fromStreamArn(stack, 'Elsewhere', 'arn:aws:kinesisvideo:eu-west-1:123456789012:stream/cam/1700000000000');
+    expect(() => new SignalingChannel(stack, 'Front', { mediaStorage: { stream: otherRegion } })).toThrow(
+      'mediaStorage.stream DoorbellStack/Elsewhere is in account 123456789012, region eu-west-1, not in account 123456789012, ' +
+      'region us-east-1 of DoorbellStack/Front: a channel records only into a stream of its own account and region');
+
+    const otherAccount = Stream.fromStreamArn(stack, 'Theirs', 'arn:aws:kinesisvideo:us-east-1:210987654321:stream/cam/1700000000000');
+    expect(() => new SignalingChannel(stack, 'Back', { mediaStorage: { stream: otherAccount } }))
+      .toThrow(/mediaStorage.stream DoorbellStack\/Theirs is in account 210987654321, region us-east-1, not in account 123456789012/);
+
+    const app = new App();
+    const streams = new Stack(app, 'Streams', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const channels = new Stack(app, 'Channels', { env: ENV });
+    const stream = new Stream(streams, 'Recordings');
+    expect(() => new SignalingChannel(channels, 'Front', { mediaStorage: { stream } })).toThrow(/Streams\/Recordings is in account 123456789012, region eu-west-1/);
+  });
+
+  test('a stream imported by name records nothing: its ARN is needed, and the error is a short validation error', () => {
+    const stack = newStack();
+    new SignalingChannel(stack, 'Front', { mediaStorage: { stream: Stream.fromStreamName(stack, 'ByName', 'recordings') } });
+    expect(() => App.of(stack)!.synth()).toThrow(
+      /^Validation failed with the following errors:\n {2}\[DoorbellStack\/ByName\] streamArn is used, but a Kinesis video stream imported by name has no ARN/);
+  });
+
+  test('from JavaScript: the stream itself as mediaStorage, a number for messageTtl, the old channelName', () => {
+    const stream = new Stream(newStack(), 'Recordings');
+    const header = 'DoorbellStack/Front: invalid signaling channel properties:\n  ';
+    expect(() => new SignalingChannel(newStack(), 'Front', { mediaStorage: stream as any }))
+      .toThrow(`${header}mediaStorage must be { stream }, the stream wrapped in an object (got the stream itself: write mediaStorage: { stream })`);
+    expect(() => new SignalingChannel(newStack(), 'Front', { mediaStorage: { stream: 'recordings' } as any }))
+      .toThrow(`${header}mediaStorage.stream must be an IStream (a Stream, or an imported one) (got the string 'recordings', which has no streamArn, grantWrite)`);
+    expect(() => new SignalingChannel(newStack(), 'Front', { messageTtl: 30 as any }))
+      .toThrow(`${header}messageTtl must be a Duration, such as Duration.seconds(30) (got the number 30)`);
+    expect(() => new SignalingChannel(newStack(), 'Front', { channelName: 'front-door' } as any))
+      .toThrow(`${header}channelName is now signalingChannelName (the attribute's name, as in aws-cdk-lib): rename it`);
+  });
+});
+
 describe('the provider role with recording channels', () => {
   test('no recording channel: exactly the statements it always had', () => {
     const stack = newStack();

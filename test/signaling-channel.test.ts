@@ -1,4 +1,4 @@
-import { App, CfnDeletionPolicy, CfnParameter, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Fact, FactName } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';

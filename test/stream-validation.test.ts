@@ -1,4 +1,7 @@
 import { App, Duration, Lazy, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { Stream, StreamStorageTier } from '../src';
 
@@ -146,5 +149,34 @@ describe('validation at synth time', () => {
       deviceName: token,
       tags: { [Lazy.string({ produce: () => 'k' })]: Lazy.string({ produce: () => 'v' }) },
     })).not.toThrow();
+  });
+
+  test('from JavaScript: a number for dataRetention gets the message of a wrong value', () => {
+    expect(() => new Stream(newStack(), 'Stream', { dataRetention: 24 as any }))
+      .toThrow(new RegExp(`${HEADER.source}dataRetention must be a Duration, such as Duration.hours\\(24\\) \\(got the number 24\\)`));
+  });
+
+  test('a KMS key of another region is refused, naming both', () => {
+    const stack = new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(() => new Stream(stack, 'Stream', { encryptionKey: key })).toThrow(
+      'encryptionKey TestStack/Key is in region eu-west-1, not in region us-east-1 of TestStack/Stream: ' +
+      'a stream is encrypted with a KMS key of its own region');
+  });
+
+  test('an alias imported by name, whose grants add nothing, is refused; an alias with its key is accepted and granted', () => {
+    const stack = newStack();
+    const byName = kms.Alias.fromAliasName(stack, 'ByName', 'alias/cameras');
+    expect(() => new Stream(stack, 'Stream', { encryptionKey: byName })).toThrow(
+      'encryptionKey TestStack/ByName is an alias imported by name, whose grants add nothing');
+    expect(() => Stream.fromStreamAttributes(stack, 'Imported', { streamName: 'cam', encryptionKey: byName })).toThrow(
+      'TestStack/Imported: encryptionKey TestStack/ByName is an alias imported by name, whose grants add nothing');
+
+    const key = new kms.Key(stack, 'Key');
+    const withKey = kms.Alias.fromAliasAttributes(stack, 'WithKey', { aliasName: 'alias/cameras', aliasTargetKey: key });
+    const stream = new Stream(stack, 'Encrypted', { encryptionKey: withKey });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    stream.grantRead(reader);
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'))).toContain('kms:Decrypt');
   });
 });

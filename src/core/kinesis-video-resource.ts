@@ -1,7 +1,6 @@
-import { IResource } from 'aws-cdk-lib';
+import { IResource, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
 
 /**
  * What every Kinesis Video resource of this library can do, declared or imported: signaling channels and
@@ -19,25 +18,32 @@ export interface IKinesisVideoResource extends IResource {
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
-/** The namespace of every Kinesis Video metric. */
-const METRICS_NAMESPACE = 'AWS/KinesisVideo';
-
 /**
- * A metric of `resource`, identified by one dimension (`SignalingChannelName`, `StreamName`): the options'
- * dimensions are added to it, and the metric is attached to the resource's stack and region.
+ * The base of every Kinesis Video resource of this library, declared or imported: grants on its ARN (or on its
+ * name, for an import by name), and metrics by its dimension.
  */
-export function kinesisVideoMetric(
-  resource: Construct,
-  dimension: { readonly name: string; readonly value: string },
-  metricName: string,
-  props?: cloudwatch.MetricOptions,
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    ...props,
-    dimensionsMap: { [dimension.name]: dimension.value, ...props?.dimensionsMap },
-  }).attachTo(resource);
+export abstract class KinesisVideoResourceBase extends Resource implements IKinesisVideoResource {
+  /**
+   * The resources a grant on this resource applies to: its ARN, or `<type>/<name>/*` when only the name is
+   * known (channel and stream ARNs end with a creation time).
+   */
+  protected abstract readonly grantResourceArns: string[];
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return grantOnResources(grantee, actions, this.grantResourceArns);
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/KinesisVideo',
+      metricName,
+      ...props,
+      dimensionsMap: { ...this.metricDimensions(), ...props?.dimensionsMap },
+    }).attachTo(this);
+  }
+
+  /** The dimension that identifies this resource in the service's metrics (`SignalingChannelName`, `StreamName`). */
+  protected abstract metricDimensions(): { [name: string]: string };
 }
 
 /** A grant of `actions` on `resourceArns`, added to the grantee's policy (Kinesis Video has no resource policies). */

@@ -12,8 +12,11 @@ export interface PropertyChecks {
   readonly types: ReadonlyArray<string | undefined>;
   /** The `tags` property, checked by the family's tag rules. */
   readonly tags: unknown;
-  /** The service's rules for each value: checked when every type is right, and skipped for tokens. */
-  readonly values: readonly ValueCheck[];
+  /**
+   * The service's rules for each value: checked when every type is right (a function, so that reading a value,
+   * `messageTtl.toSeconds()` say, waits until its type is known), and skipped for tokens.
+   */
+  readonly values: () => readonly ValueCheck[];
   /** Rules that involve other resources (a stream's region, a key): checked with the values. */
   readonly relations?: () => string[];
 }
@@ -26,7 +29,7 @@ export function checkProperties(l2: IConstruct, family: ResourceFamily, checks: 
   const typeProblems = checks.types.filter((problem): problem is string => problem !== undefined);
   const problems = [...typeProblems, ...tagPropertyProblems(family, checks.tags)];
   if (typeProblems.length === 0) {
-    for (const [field, value, rule] of checks.values) {
+    for (const [field, value, rule] of checks.values()) {
       const problem = value === undefined || Token.isUnresolved(value) ? undefined : rule(value);
       if (problem) problems.push(`${field} ${problem}`);
     }

@@ -50,6 +50,15 @@ export function shapeProblem(field: string, value: unknown, typeName: string, me
     : `${field} must be ${typeName} (got ${describeValue(value)}, which has no ${missing.join(', ')})`;
 }
 
+/**
+ * A property given under the name it had before a rename: TypeScript refuses it, JavaScript would ignore it and
+ * build something else (a channel with a generated name, say) without a word.
+ */
+export function renamedProblem(props: object, oldName: string, newName: string): string | undefined {
+  if (!(oldName in props) || newName in props) return undefined;
+  return `${oldName} is now ${newName} (the attribute's name, as in aws-cdk-lib): rename it`;
+}
+
 export function isDuration(value: unknown): boolean {
   const candidate = value as { toSeconds?: unknown; toHumanString?: unknown } | null;
   return typeof candidate === 'object' && candidate !== null

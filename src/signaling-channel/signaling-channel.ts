@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token, ITaggable } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, TagManager, TagType, Token, ITaggable } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
@@ -8,9 +8,9 @@ import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
 import { environmentProblem } from '../core/environment-rules';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
-import { IKinesisVideoResource, grantOnResources, kinesisVideoMetric } from '../core/kinesis-video-resource';
+import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, renamedProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
 import { ResourceFamily } from '../core/resource-family';
 import { checkTagsWhenValidated } from '../core/tag-rules';
@@ -114,30 +114,19 @@ const SIGNALING_CHANNEL: ResourceFamily = {
   tagCountProblem: channelTagCountProblem,
 };
 
-/** The dimension of the service's signaling metrics, and of each operation's. */
-const CHANNEL_DIMENSION = 'SignalingChannelName';
+/** The dimension of each signaling operation's metrics. */
 const OPERATION_DIMENSION = 'Operation';
 
 /**
  * What a signaling channel, declared here or imported, can do.
  */
-export abstract class SignalingChannelBase extends Resource implements ISignalingChannel {
+export abstract class SignalingChannelBase extends KinesisVideoResourceBase implements ISignalingChannel {
   public abstract readonly signalingChannelArn: string;
   public abstract readonly signalingChannelName: string;
   public abstract readonly mediaStorageStream?: IStream;
 
-  /**
-   * The resources a grant on this channel applies to: its ARN, or `channel/<name>/*` when only the name is
-   * known (a channel ARN ends with a creation time).
-   */
-  protected abstract readonly grantResourceArns: string[];
-
   public get signalingChannelRef(): kinesisVideoRefs.SignalingChannelReference {
     return { signalingChannelArn: this.signalingChannelArn, signalingChannelName: this.signalingChannelName };
-  }
-
-  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnResources(grantee, actions, this.grantResourceArns);
   }
 
   public grantConnectAsMaster(grantee: iam.IGrantable): iam.Grant {
@@ -154,8 +143,8 @@ export abstract class SignalingChannelBase extends Resource implements ISignalin
     return stream === undefined ? grant : grant.combine(stream.grantWrite(grantee));
   }
 
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return kinesisVideoMetric(this, { name: CHANNEL_DIMENSION, value: this.signalingChannelName }, metricName, props);
+  protected metricDimensions(): { [name: string]: string } {
+    return { SignalingChannelName: this.signalingChannelName };
   }
 
   public metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -415,6 +404,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
   private validateProps(props: SignalingChannelProps): void {
     checkProperties(this, SIGNALING_CHANNEL, {
       types: [
+        renamedProblem(props, 'channelName', 'signalingChannelName'),
         typeProblem('signalingChannelName', props.signalingChannelName, 'string'),
         typeProblem('channelType', props.channelType, 'string'),
         durationProblem('messageTtl', props.messageTtl, 'Duration.seconds(30)'),
@@ -422,7 +412,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         mediaStorageShapeProblem(props.mediaStorage),
       ],
       tags: props.tags,
-      values: [
+      values: () => [
         ['signalingChannelName', props.signalingChannelName, channelNameProblem],
         ['channelType', props.channelType, channelTypeProblem],
         ['messageTtl', props.messageTtl?.toSeconds({ integral: false }), messageTtlProblem],

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
 import { environmentProblem } from '../core/environment-rules';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
-import { IKinesisVideoResource, grantOnResources, kinesisVideoMetric } from '../core/kinesis-video-resource';
+import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, enumProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
@@ -155,30 +155,17 @@ const STREAM: ResourceFamily = {
   tagCountProblem: streamTagCountProblem,
 };
 
-/** The dimension of the service's stream metrics. */
-const STREAM_DIMENSION = 'StreamName';
-
 /**
  * What a Kinesis video stream, declared here or imported, can do.
  */
-export abstract class StreamBase extends Resource implements IStream {
+export abstract class StreamBase extends KinesisVideoResourceBase implements IStream {
   public abstract readonly streamArn: string;
   public abstract readonly streamName: string;
   public abstract readonly encryptionKey?: kms.IKey;
   public abstract readonly dataRetention?: Duration;
 
-  /**
-   * The resources a grant on this stream applies to: its ARN, or `stream/<name>/*` when only the name is
-   * known (a stream ARN ends with a creation time).
-   */
-  protected abstract readonly grantResourceArns: string[];
-
   public get streamRef(): kinesisVideoRefs.StreamReference {
     return { streamArn: this.streamArn, streamName: this.streamName };
-  }
-
-  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnResources(grantee, actions, this.grantResourceArns);
   }
 
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
@@ -189,8 +176,8 @@ export abstract class StreamBase extends Resource implements IStream {
     return this.grantWithKey(grantee, STREAM_READ_ACTIONS, KMS_READ_ACTIONS);
   }
 
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return kinesisVideoMetric(this, { name: STREAM_DIMENSION, value: this.streamName }, metricName, props);
+  protected metricDimensions(): { [name: string]: string } {
+    return { StreamName: this.streamName };
   }
 
   // The names below are the service's, from the developer guide's CloudWatch metrics table. No `unit` is set:
@@ -452,7 +439,7 @@ export class Stream extends StreamBase {
         shapeProblem('encryptionKey', props.encryptionKey, 'a KMS key (kms.IKey)', ['keyArn', 'grant']),
       ],
       tags: props.tags,
-      values: [
+      values: () => [
         ['streamName', props.streamName, streamNameProblem],
         ['dataRetention', props.dataRetention?.toHours({ integral: false }), dataRetentionProblem],
         ['mediaType', props.mediaType, mediaTypeProblem],

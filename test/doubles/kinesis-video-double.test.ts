@@ -18,7 +18,7 @@ import {
   UpdateMediaStorageConfigurationCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { IamAuthorizer, isAllowed } from '../support/iam-authorizer';
-import { KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
+import { KinesisVideoDouble, KinesisVideoDoubleOptions, SENT_AT_HEADER } from '../support/kinesis-video-double';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -422,5 +422,36 @@ describe('IamAuthorizer', () => {
   test('refuses a policy that still holds CloudFormation intrinsics', async () => {
     const unresolved = policy({ Effect: 'Allow', Action: 'kinesisvideo:*', Resource: { 'Fn::GetAtt': ['Channel', 'Arn'] } });
     await expect(new IamAuthorizer(unresolved).authorize(request)).rejects.toThrow(/cannot evaluate/);
+  });
+});
+
+describe('quotas count calls when they were sent', () => {
+  /** A client whose requests carry the given sent times, one per call, in order. */
+  function stampedClient(sentTimes: number[]): KinesisVideoClient {
+    const stamped = new KinesisVideoClient({
+      region: REGION, endpoint: kvs.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1,
+    });
+    stamped.middlewareStack.add(next => async args => {
+      (args.request as { headers: Record<string, string> }).headers[SENT_AT_HEADER] = String(sentTimes.shift());
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'stampSentAt' });
+    return stamped;
+  }
+
+  test('calls sent 1.2 s apart that arrive together are in different windows; sent together, the quota refuses', async () => {
+    await startDouble();
+    const now = Date.now();
+    // Describe's quota per channel is 5 a second: 5 calls sent in one second, then 5 more 1.2 s later.
+    const sentApart = stampedClient([...Array(5).fill(now - 1_500), ...Array(5).fill(now - 300)]);
+    const arn = await createChannel('stamped');
+    for (let i = 0; i < 10; i++) await sentApart.send(new DescribeSignalingChannelCommand({ ChannelARN: arn }));
+    expect(kvs.calls.filter(call => call.throttledBy !== undefined)).toEqual([]);
+
+    const sentTogether = stampedClient(Array(6).fill(now));
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await sentTogether.send(new DescribeSignalingChannelCommand({ ChannelARN: arn })).catch(e => e.name));
+    expect(answers[5]).toBe('ClientLimitExceededException');
+    sentApart.destroy();
+    sentTogether.destroy();
   });
 });

@@ -207,9 +207,17 @@ export const SERVICE_QUOTAS: Readonly<Record<KinesisVideoOperation, Quota>> = {
 
 const QUOTA_WINDOW_MS = 1_000;
 
-/** The most of `calls` that arrived within any 1,000 ms. */
+/**
+ * The header a test harness may stamp on each request with the epoch milliseconds at which its client sent it
+ * (lambda-fleet.ts does). The double then counts quotas and peaks by that time: what the service sees across a
+ * network of steady latency. Without it, a stall of the double's own process (it shares a busy machine with
+ * the harness) would gather the calls sent during the stall into one moment, a burst the handler never sent.
+ */
+export const SENT_AT_HEADER = 'x-double-sent-at';
+
+/** The most of `calls` sent within any 1,000 ms. */
 export function peakCallsPerSecond(calls: readonly RecordedCall[]): number {
-  const times = calls.map(call => call.receivedAt).sort((a, b) => a - b);
+  const times = calls.map(call => call.sentAt).sort((a, b) => a - b);
   let peak = 0;
   for (let first = 0, last = 0; last < times.length; last++) {
     while (times[last] - times[first] >= QUOTA_WINDOW_MS) first++;
@@ -253,6 +261,8 @@ export interface RecordedCall {
   readonly region: string;
   /** Epoch milliseconds when the request arrived. */
   readonly receivedAt: number;
+  /** Epoch milliseconds when the client sent it (`SENT_AT_HEADER`), or when it arrived: what quotas count. */
+  readonly sentAt: number;
   /** The HTTP status answered, or 'dropped' when the connection was destroyed instead. */
   readonly httpStatus: number | 'dropped';
   /** The `x-amzn-errortype` answered, if any. */
@@ -548,6 +558,9 @@ export class KinesisVideoDouble {
 
   private async serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const receivedAt = Date.now();
+    const stamped = Number(request.headers[SENT_AT_HEADER]);
+    // Never later than its arrival: a stamp from the future (a skewed clock) would open a window of its own.
+    const sentAt = Number.isFinite(stamped) && stamped > 0 ? Math.min(stamped, receivedAt) : receivedAt;
     const body = await readBody(request);
     const path = (request.url ?? '/').split('?')[0];
     const operation = OPERATION_BY_PATH[path];
@@ -557,7 +570,7 @@ export class KinesisVideoDouble {
     const record = (httpStatus: number | 'dropped', errorType?: string, fault?: FaultKind, throttledBy?: 'account' | 'channel') => {
       const denied = authorization?.some(check => !check.allowed) ? { deniedBy: 'iam' as const } : {};
       const authorized = authorization === undefined ? {} : { authorization };
-      const call = { operation: operation ?? 'Unknown', path, input, region, receivedAt, httpStatus, errorType, fault, throttledBy } as const;
+      const call = { operation: operation ?? 'Unknown', path, input, region, receivedAt, sentAt, httpStatus, errorType, fault, throttledBy } as const;
       this.recordedCalls.push({ ...call, ...denied, ...authorized });
     };
 
@@ -570,7 +583,7 @@ export class KinesisVideoDouble {
       this.checkSignature(request);
       input = parseJsonObject(body);
 
-      const throttledBy = this.enforceQuotas ? this.admit(operation, region, input) : undefined;
+      const throttledBy = this.enforceQuotas ? this.admit(operation, region, input, sentAt) : undefined;
       if (throttledBy !== undefined) {
         const error = faultError('throttle');
         record(error.httpStatus, error.errorType, undefined, throttledBy);
@@ -639,13 +652,14 @@ export class KinesisVideoDouble {
    * Count the call against its operation's quotas, per account and per channel: which one it is over, or
    * undefined when both accept it (and it is counted).
    */
-  private admit(operation: KinesisVideoOperation, region: string, input: Input): 'account' | 'channel' | undefined {
+  private admit(operation: KinesisVideoOperation, region: string, input: Input, now: number): 'account' | 'channel' | undefined {
     const quota = SERVICE_QUOTAS[operation];
-    const now = Date.now();
+    // The calls accepted in the window that ends at this call's time. Calls may arrive out of the order they
+    // were sent (by their sent time): a call sent after this one is not in its window, and is kept for later.
     const recent = (key: string) => {
-      const times = (this.accepted.get(key) ?? []).filter(time => now - time < QUOTA_WINDOW_MS);
+      const times = (this.accepted.get(key) ?? []).filter(time => now - time < 2 * QUOTA_WINDOW_MS);
       this.accepted.set(key, times);
-      return times;
+      return times.filter(time => time <= now && now - time < QUOTA_WINDOW_MS);
     };
     const accountCalls = recent(`${region} ${operation}`);
     if (accountCalls.length >= quota.perAccount) return 'account';
@@ -655,8 +669,8 @@ export class KinesisVideoDouble {
       ? recent(`${region} ${operation} ${String(channelName)}`)
       : undefined;
     if (channelCalls !== undefined && channelCalls.length >= quota.perChannel!) return 'channel';
-    accountCalls.push(now);
-    channelCalls?.push(now);
+    this.accepted.get(`${region} ${operation}`)!.push(now);
+    if (channelCalls !== undefined) this.accepted.get(`${region} ${operation} ${String(channelName)}`)!.push(now);
     return undefined;
   }
 

@@ -14,6 +14,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SENT_AT_HEADER } from './kinesis-video-double';
 import { lambdaEnvironment, LambdaFunctionConfig } from './lambda-process';
 
 export interface FleetInvocation {
@@ -29,6 +30,16 @@ const path = require('path');
 const readline = require('readline');
 const send = message => fs.writeSync(3, JSON.stringify(message) + '\\n');
 const { taskRoot, handler, timeoutMs, functionName, region, accountId } = JSON.parse(process.argv[1]);
+// Stamp each request with when it is sent (kinesis-video-double.ts, SENT_AT_HEADER): the double counts quotas by
+// it, so that a stall of the double's process on a busy machine does not make a burst of calls sent apart. The
+// bundle calls http.request through the module object, so the stamp reaches every request it sends.
+const http = require('http');
+const request = http.request;
+http.request = (...args) => {
+  const sent = request.apply(http, args);
+  if (!sent.headersSent) sent.setHeader(${JSON.stringify(SENT_AT_HEADER)}, String(Date.now()));
+  return sent;
+};
 const dot = handler.lastIndexOf('.');
 const fn = require(path.join(taskRoot, handler.slice(0, dot)))[handler.slice(dot + 1)];
 send({ ready: true });
