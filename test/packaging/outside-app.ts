@@ -53,7 +53,7 @@ const { SignalingChannel } = require('cdk-kvs-signaling-channel');
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'OutsideStack');
 new SignalingChannel(stack, 'One');
-new SignalingChannel(stack, 'Two', { channelName: 'two', messageTtl: Duration.seconds(10) });
+new SignalingChannel(stack, 'Two', { signalingChannelName: 'two', messageTtl: Duration.seconds(10) });
 new SignalingChannel(stack, 'Three', { tags: { a: 'b' } });
 app.synth();
 `);
