@@ -14,7 +14,7 @@ import {
 } from './camera-fleet-rules';
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, typeProblem } from '../core/property-types';
+import { durationProblem, isDuration, typeProblem } from '../core/property-types';
 import { ResourceFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';
@@ -328,7 +328,7 @@ export class CameraFleet extends CameraFleetBase {
       ],
       tags: undefined,
       values: [
-        ['credentialDuration', props.credentialDuration?.toSeconds({ integral: false }), credentialDurationProblem],
+        ['credentialDuration', isDuration(props.credentialDuration) ? props.credentialDuration!.toSeconds({ integral: false }) : undefined, credentialDurationProblem],
         ['roleAliasName', props.roleAliasName, roleAliasNameProblem],
         ['policyName', props.policyName, policyNameProblem],
       ],
