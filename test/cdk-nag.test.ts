@@ -11,7 +11,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
-import { SignalingChannel, Stream, ThingChannelGrants } from '../src';
+import { CameraFleet, SignalingChannel, Stream, ThingChannelGrants } from '../src';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../src/handler-shared/handler-contract';
 import { CHANNEL_NAME_MAX_LENGTH } from '../src/handler-shared/signaling-channel-rules';
@@ -524,5 +524,56 @@ describe('cdk-nag AwsSolutions checks on streams and camera fleets', () => {
       `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>.*]: AwsSolutions-IAM5 was triggered but suppressed.`,
       `CdkNagSuppression[${thingChannelFinding(env)}]: AwsSolutions-IAM5 was triggered but suppressed.`,
     ].sort());
+  });
+});
+
+describe('cdk-nag AwsSolutions checks on a CameraFleet', () => {
+  const thingFinding = (env: Environment | undefined, resource: string) => env
+    ? `Resource::arn:<AWS::Partition>:kinesisvideo:${env.region}:${env.account}:${resource}/<credentials-iot:ThingName>/*`
+    : `Resource::arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:${resource}/<credentials-iot:ThingName>/*`;
+
+  function buildFleetStack(app: App, env: Environment | undefined): Stack {
+    const stack = new Stack(app, 'CameraFleetStack', { env });
+    const fleet = new CameraFleet(stack, 'Cameras', { credentialDuration: Duration.hours(1) });
+    fleet.addCamera('front-door', { certificateArn: `arn:aws:iot:us-east-1:111111111111:cert/${'ab'.repeat(32)}` });
+    fleet.addCamera('garage', { record: true });
+    return stack;
+  }
+
+  test.each(ENVIRONMENTS)('%s has no unsuppressed errors or warnings', (_, env) => {
+    const app = new App();
+    const stack = buildFleetStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks());
+
+    expect(unsuppressedFindings(stack)).toEqual(OPEN_FINDINGS);
+  });
+
+  test.each(ENVIRONMENTS)('%s: the fleet role\'s suppressions silence only its thing-scoped channel and stream ARNs', (_, env) => {
+    const app = new App();
+    const stack = buildFleetStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
+
+    const arnPrefix = env
+      ? `arn:<AWS::Partition>:kinesisvideo:${env.region}:${env.account}:channel/`
+      : 'arn:<AWS::Partition>:kinesisvideo:<AWS::Region>:<AWS::AccountId>:channel/';
+    expect(suppressedFindings(stack)).toEqual([
+      // The provider's own, as in a stack with channels only.
+      `CdkNagSuppression[Resource::${arnPrefix}*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>.*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[Resource::${arnPrefix}front-door/*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[Resource::${arnPrefix}garage/*]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[${thingFinding(env, 'channel')}]: AwsSolutions-IAM5 was triggered but suppressed.`,
+      `CdkNagSuppression[${thingFinding(env, 'stream')}]: AwsSolutions-IAM5 was triggered but suppressed.`,
+    ].sort());
+  });
+
+  test('a wildcard added to the fleet role is still reported', () => {
+    const app = new App();
+    const stack = buildFleetStack(app, undefined);
+    const fleet = stack.node.findChild('Cameras') as CameraFleet;
+    fleet.role.addToPolicy(new iam.PolicyStatement({ actions: ['kinesisvideo:ConnectAsMaster'], resources: ['*'] }));
+    Aspects.of(app).add(new AwsSolutionsChecks());
+
+    expect(unsuppressedFindings(stack)).toEqual(['AwsSolutions-IAM5[Resource::*] Cameras/Role/DefaultPolicy/Resource']);
   });
 });

@@ -1,0 +1,182 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
+import { cameraNameProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
+import { checkProperties } from '../core/property-checks';
+import { durationProblem, stringMapProblem, typeProblem } from '../core/property-types';
+import { ResourceFamily } from '../core/resource-family';
+import { claimUniqueName } from '../core/unique-names';
+import { SignalingChannel } from '../signaling-channel/signaling-channel';
+import { Stream } from '../stream/stream';
+
+/**
+ * Options of a camera of a fleet.
+ */
+export interface CameraOptions {
+  /**
+   * Record the camera into a Kinesis video stream named after it: the fleet declares the stream and the
+   * camera's channel records into it (WebRTC ingestion). At most 100 channels of an account and region can
+   * record, and the fleet's role may record (see `CameraFleetProps.recording`).
+   *
+   * @default false
+   */
+  readonly record?: boolean;
+
+  /**
+   * How long the camera's stream keeps its media: whole hours, at least 1 (a recording channel needs a stream
+   * that keeps data). Only with `record: true`.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly retention?: Duration;
+
+  /**
+   * The ARN of the camera's AWS IoT certificate, created outside the stack (a template holds no private key):
+   * attached to the camera's thing, exclusively (`EXCLUSIVE_THING`: the certificate can sign in as this thing
+   * and no other), and to the fleet's IoT policy, which lets it ask the credentials provider for the role alias.
+   *
+   * @default - none: attach the certificate yourself (AttachThingPrincipal, AttachPolicy)
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * Attributes of the camera's IoT thing: at most 3, since `AWS::IoT::Thing` cannot give a thing a thing type
+   * (a typed thing could have 50). Names up to 128 characters of `a-zA-Z0-9_.,@/:#-`, values up to 800 of
+   * `a-zA-Z0-9_.,@/:#=[]-`.
+   *
+   * @default - none
+   */
+  readonly attributes?: { [key: string]: string };
+}
+
+/** Cameras, for the rules every resource of this library shares (`core/`): identified by their thing. */
+const CAMERA: ResourceFamily = {
+  noun: 'camera',
+  service: 'iot',
+  arnResourceType: 'thing',
+  arnAttribute: 'thingArn',
+  nameAttribute: 'thingName',
+  arnPattern: /^arn:[\w-]+:iot:[\w-]+:\d{12}:thing\/([a-zA-Z0-9_-]{1,128})$/,
+  arnFormat: 'arn:<partition>:iot:<region>:<account>:thing/<name>',
+  arnEndsAfterName: false,
+  importsWithArn: [],
+  nameProblem: cameraNameProblem,
+  tagProblems: () => [],
+  tagCountProblem: () => undefined,
+};
+
+/** What a fleet hands to its cameras. */
+export interface CameraFleetContext {
+  /** The fleet's IoT policy, attached to the cameras' certificates; undefined for a fleet imported without it. */
+  readonly policyName?: string;
+  /** Whether the fleet's role may record into the streams named after its things. */
+  readonly recordingAllowed: boolean;
+}
+
+/**
+ * A camera of a `CameraFleet`: an AWS IoT thing, the signaling channel named after it, and, when it records,
+ * the Kinesis video stream named after it. Made by `fleet.addCamera(name)`.
+ */
+export class Camera extends Construct {
+  /**
+   * Made by the fleet only, which checks the name, counts the camera and grants its viewers.
+   * @internal
+   */
+  public static _create(fleet: Construct, cameraName: string, options: CameraOptions, context: CameraFleetContext): Camera {
+    return new Camera(fleet, cameraName, cameraName, options, context);
+  }
+
+  /** The camera's name: the name of its thing, of its channel and of its stream. */
+  public readonly cameraName: string;
+
+  /** The camera's AWS IoT thing (`AWS::IoT::Thing`). */
+  public readonly thing: iot.CfnThing;
+
+  /** The name of the camera's thing: what the device sends in the `x-amzn-iot-thingname` header. */
+  public readonly thingName: string;
+
+  /** The ARN of the camera's thing. */
+  public readonly thingArn: string;
+
+  /** The signaling channel named after the thing, to which the camera connects as master. */
+  public readonly channel: SignalingChannel;
+
+  /** The stream named after the thing that the channel records into, if the camera records. */
+  public readonly stream?: Stream;
+
+  /** The ARN of the camera's certificate, if one was given. */
+  public readonly certificateArn?: string;
+
+  private constructor(scope: Construct, id: string, cameraName: string, options: CameraOptions, context: CameraFleetContext) {
+    super(scope, id);
+    checkProperties(this, CAMERA, {
+      types: [
+        typeProblem('record', options.record, 'boolean'),
+        durationProblem('retention', options.retention, 'Duration.hours(24)'),
+        typeProblem('certificateArn', options.certificateArn, 'string'),
+        stringMapProblem('attributes', options.attributes),
+      ],
+      tags: undefined,
+      values: [
+        ['certificateArn', options.certificateArn, certificateArnProblem],
+      ],
+      relations: () => this.relationProblems(options, context),
+    });
+    // Before any resource: a second camera of that name in this stack (another fleet's) fails here, not as a
+    // duplicate channel name.
+    claimUniqueName(this, CAMERA, 'cameraName', cameraName);
+
+    this.cameraName = cameraName;
+    this.certificateArn = options.certificateArn;
+    this.thing = new iot.CfnThing(this, 'Thing', {
+      thingName: cameraName,
+      attributePayload: options.attributes === undefined ? undefined : { attributes: options.attributes },
+    });
+    this.thingName = this.thing.ref;
+    this.thingArn = this.thing.attrArn;
+
+    if (options.record) {
+      this.stream = new Stream(this, 'Stream', { streamName: cameraName, dataRetention: options.retention ?? Duration.hours(24) });
+    }
+    // Named exactly as the thing: the credentials provider's role reaches `channel/${credentials-iot:ThingName}/*`.
+    this.channel = new SignalingChannel(this, 'Channel', {
+      signalingChannelName: cameraName,
+      mediaStorage: this.stream ? { stream: this.stream } : undefined,
+    });
+
+    if (options.certificateArn !== undefined && context.policyName !== undefined) {
+      // EXCLUSIVE_THING: the certificate is attached to this thing only, so the device that holds it can name no
+      // other thing in x-amzn-iot-thingname (the credentials provider refuses a thing not attached to the
+      // certificate: https://docs.aws.amazon.com/iot/latest/developerguide/authorizing-direct-aws.html).
+      new iot.CfnThingPrincipalAttachment(this, 'ThingCertificate', {
+        thingName: this.thing.ref,
+        principal: options.certificateArn,
+        thingPrincipalType: 'EXCLUSIVE_THING',
+      });
+      new iot.CfnPolicyPrincipalAttachment(this, 'PolicyCertificate', {
+        policyName: context.policyName,
+        principal: options.certificateArn,
+      });
+    }
+  }
+
+  private relationProblems(options: CameraOptions, context: CameraFleetContext): string[] {
+    const problems: string[] = [];
+    if (options.retention !== undefined && !options.record) {
+      problems.push(`retention ${options.retention.toHumanString()} is given but record is not true: only a recording camera has a stream; ` +
+        'set record: true, or leave retention out');
+    }
+    if (options.attributes !== undefined) {
+      problems.push(...thingAttributesProblems(options.attributes, value => Token.isUnresolved(value)));
+    }
+    if (options.record && !context.recordingAllowed) {
+      problems.push('record is true but the fleet was imported without recordingAllowed: the role its devices get could not ' +
+        'record; declare the fleet with recording: true and import it with recordingAllowed: true');
+    }
+    if (options.certificateArn !== undefined && context.policyName === undefined) {
+      problems.push('certificateArn is given but the fleet was imported without its policyName: the certificate could not be ' +
+        'allowed to ask for credentials; give policyName to CameraFleet.fromCameraFleetAttributes');
+    }
+    return problems;
+  }
+}
