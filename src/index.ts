@@ -3,3 +3,4 @@ export * from './signaling-channel/signaling-channel';
 export * from './signaling-channel/signaling-operation';
 export * from './stream/stream';
 export * from './iot/thing-channel-grants';
+export * as chime from './chime';
