@@ -4,6 +4,7 @@
 import { Duration, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppInstance, IAppInstance } from './app-instance';
+import { isDuration } from '../core/property-types';
 
 /**
  * Whether two app instances are known to differ at synth: different ARNs that are both known, or two app
@@ -16,9 +17,12 @@ export function appInstancesDiffer(a: IAppInstance, b: IAppInstance): boolean {
   return AppInstance.isAppInstance(a) && AppInstance.isAppInstance(b);
 }
 
-/** A Duration's days, or `undefined` when it is a token (not checked at synth). */
+/**
+ * A Duration's days, or `undefined` when it is a token (not checked at synth) or not a Duration (a JavaScript
+ * caller's mistake, which the type checks report).
+ */
 export function knownDays(duration: Duration | undefined): number | undefined {
-  return duration === undefined || duration.isUnresolved() ? undefined : duration.toDays({ integral: false });
+  return !isDuration(duration) || duration!.isUnresolved() ? undefined : duration!.toDays({ integral: false });
 }
 
 /**
