@@ -7,3 +7,4 @@ export * from './iot/thing-channel-grants';
 export * from './camera-fleet/camera-fleet';
 export { Camera } from './camera-fleet/camera';
 export type { CameraOptions } from './camera-fleet/camera';
+export * as chime from './chime';

@@ -11,7 +11,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
-import { CameraFleet, SignalingChannel, Stream, ThingChannelGrants } from '../src';
+import { CameraFleet, SignalingChannel, Stream, ThingChannelGrants, chime } from '../src';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../src/handler-shared/handler-contract';
 import { CHANNEL_NAME_MAX_LENGTH } from '../src/handler-shared/signaling-channel-rules';
@@ -575,5 +575,25 @@ describe('cdk-nag AwsSolutions checks on a CameraFleet', () => {
     Aspects.of(app).add(new AwsSolutionsChecks());
 
     expect(unsuppressedFindings(stack)).toEqual(['AwsSolutions-IAM5[Resource::*] Cameras/Role/DefaultPolicy/Resource']);
+  });
+});
+
+describe('cdk-nag on Chime SDK messaging channels', () => {
+  test.each(ENVIRONMENTS)('%s with an app instance, users, a channel and its grants has no errors or warnings', (_, env) => {
+    const app = new App();
+    const stack = new Stack(app, 'ChatStack', { env });
+    const appInstance = new chime.AppInstance(stack, 'Chat', { appInstanceName: 'chat' });
+    const backend = new chime.AppInstanceUser(stack, 'Backend', { appInstance, appInstanceUserId: 'backend-worker' });
+    const alice = new chime.AppInstanceUser(stack, 'Alice', { appInstance, appInstanceUserId: 'alice' });
+    const lobby = new chime.Channel(stack, 'Lobby', { appInstance, bearer: backend, channelName: 'Lobby', members: [alice] });
+    const service = new iam.Role(stack, 'ChatService', { assumedBy: new iam.AccountRootPrincipal() });
+    lobby.grantSendMessages(service, backend, alice);
+    lobby.grantRead(service, backend, alice);
+    lobby.grantModerate(service, backend);
+    backend.grantConnect(service);
+    Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
+
+    expect(unsuppressedFindings(stack)).toEqual([]);
+    expect(suppressedFindings(stack)).toEqual([]);
   });
 });

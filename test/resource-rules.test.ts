@@ -5,7 +5,7 @@
 import { App, CfnDeletionPolicy, CfnOutput, CfnResource, IResource, RemovalPolicies, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { SignalingChannel, Stream } from '../src';
+import { SignalingChannel, Stream, chime } from '../src';
 
 interface Family {
   /** How the library's messages name one. */
@@ -14,10 +14,14 @@ interface Family {
   readonly arnField: string;
   readonly validArn: string;
   readonly maxTags: number;
+  /** How the family's ARN format starts, in the message that refuses a malformed one. */
+  readonly arnFormatStart: string;
+  /** Whether its explicit names are unique in an account and region (Chime names are not). */
+  readonly uniqueNames: boolean;
   /** Declare one, with an explicit name when given, and with extra props (as a JavaScript caller might). */
   declare(scope: Construct, id: string, name?: string, props?: Record<string, unknown>): IResource & { node: Construct['node'] };
-  /** Import one by name, and read its ARN. */
-  importByName(scope: Construct, id: string, name: string): string;
+  /** Import one by name, and read its ARN (families imported by ARN only have none). */
+  importByName?(scope: Construct, id: string, name: string): string;
   /** Import one by ARN. */
   importByArn(scope: Construct, id: string, arn: string): unknown;
 }
@@ -32,6 +36,8 @@ const FAMILIES: Family[] = [
     importByArn: (scope, id, arn) => SignalingChannel.fromSignalingChannelArn(scope, id, arn),
     validArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1700000000000',
     maxTags: 48,
+    arnFormatStart: 'arn:<partition>:kinesisvideo:',
+    uniqueNames: true,
   },
   {
     noun: 'Kinesis video stream',
@@ -42,6 +48,36 @@ const FAMILIES: Family[] = [
     importByArn: (scope, id, arn) => Stream.fromStreamArn(scope, id, arn),
     validArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000000',
     maxTags: 50,
+    arnFormatStart: 'arn:<partition>:kinesisvideo:',
+    uniqueNames: true,
+  },
+  {
+    noun: 'Chime app instance',
+    nameField: 'appInstanceName',
+    arnField: 'appInstanceArn',
+    declare: (scope, id, name, props) => new chime.AppInstance(scope, id, { appInstanceName: name, ...props }),
+    importByArn: (scope, id, arn) => chime.AppInstance.fromAppInstanceArn(scope, id, arn),
+    validArn: 'arn:aws:chime:us-east-1:123456789012:app-instance/11111111-2222-3333-4444-555555555555',
+    maxTags: 50,
+    arnFormatStart: 'arn:<partition>:chime:',
+    uniqueNames: false,
+  },
+  {
+    noun: 'Chime channel',
+    nameField: 'channelName',
+    arnField: 'channelArn',
+    declare: (scope, id, name, props) => {
+      // The channel's app instance and bearer, imported: they add no resource (nor tags) to the stack.
+      const appInstanceArn = 'arn:aws:chime:us-east-1:123456789012:app-instance/chat';
+      const appInstance = chime.AppInstance.fromAppInstanceArn(scope, `${id}AppInstance`, appInstanceArn);
+      const bearer = chime.AppInstanceUser.fromAppInstanceUserArn(scope, `${id}Bearer`, `${appInstanceArn}/user/backend`);
+      return new chime.Channel(scope, id, { appInstance, bearer, channelName: name ?? 'lobby', ...props });
+    },
+    importByArn: (scope, id, arn) => chime.Channel.fromChannelArn(scope, id, arn),
+    validArn: 'arn:aws:chime:us-east-1:123456789012:app-instance/chat/channel/lobby',
+    maxTags: 50,
+    arnFormatStart: 'arn:<partition>:chime:',
+    uniqueNames: false,
   },
 ];
 
@@ -80,7 +116,13 @@ describe.each(FAMILIES)('every $noun', family => {
     expect((resource.node.defaultChild as CfnResource).cfnOptions.deletionPolicy).toBe(CfnDeletionPolicy.DELETE);
   });
 
-  test('two of the same explicit name in one stack are refused, naming both', () => {
+  // A rule that does not apply to a family (Chime names are not unique; Chime resources are imported by ARN
+  // only) defines no test for it.
+  const notApplicable = ((() => undefined) as unknown) as jest.It;
+  const uniqueNamesTest = family.uniqueNames ? test : notApplicable;
+  const importByNameTest = family.importByName ? test : notApplicable;
+
+  uniqueNamesTest('two of the same explicit name in one stack are refused, naming both', () => {
     const stack = newStack();
     family.declare(stack, 'First', 'garage');
     expect(() => family.declare(stack, 'Second', 'garage')).toThrow(
@@ -88,7 +130,7 @@ describe.each(FAMILIES)('every $noun', family => {
       `a ${family.noun}'s name is unique in its account and region: choose another name, or leave ${family.nameField} out`);
   });
 
-  test('the same explicit name in two stacks of one account and region: a warning on each, naming the other', () => {
+  uniqueNamesTest('the same explicit name in two stacks of one account and region: a warning on each, naming the other', () => {
     const app = new App();
     const a = newStack(app, 'A');
     const b = newStack(app, 'B');
@@ -101,9 +143,9 @@ describe.each(FAMILIES)('every $noun', family => {
     Annotations.fromStack(b).hasWarning('/B/Garage', warning('A/Garage'));
   });
 
-  test('the ARN of one imported by name, used in a template: a short validation error naming the import and the fix', () => {
+  importByNameTest('the ARN of one imported by name, used in a template: a short validation error naming the import and the fix', () => {
     const stack = newStack();
-    new CfnOutput(stack, 'Arn', { value: family.importByName(stack, 'ByName', 'front-door') });
+    new CfnOutput(stack, 'Arn', { value: family.importByName!(stack, 'ByName', 'front-door') });
     expect(() => App.of(stack)!.synth()).toThrow(new RegExp(
       `^Validation failed with the following errors:\\n {2}\\[TestStack/ByName\\] ${family.arnField} is used, but a ${family.noun} ` +
       'imported by name has no ARN \\(its ARN ends with its creation time\\): import it with from\\w+Arn or from\\w+Attributes to use its ARN$'));
@@ -112,7 +154,7 @@ describe.each(FAMILIES)('every $noun', family => {
   test('an import by ARN reads the name, and a malformed ARN is refused naming the field and the format', () => {
     expect(() => family.importByArn(newStack(), 'Good', family.validArn)).not.toThrow();
     expect(() => family.importByArn(newStack(), 'Bad', 'front-door')).toThrow(
-      new RegExp(`TestStack/Bad: ${family.arnField} 'front-door' is not a ${family.noun} ARN; expected arn:<partition>:kinesisvideo:`));
+      new RegExp(`TestStack/Bad: ${family.arnField} 'front-door' is not a ${family.noun} ARN; expected ${family.arnFormatStart}`));
   });
 
   test('tags: the family\'s limit counts Tags.of too, and a key AWS reserves is refused', () => {

@@ -174,7 +174,7 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
     checkProperties(this, CAMERA_FLEET, {
       types: [typeProblem('cameraName', cameraName, 'string')],
       tags: undefined,
-      values: [['cameraName', cameraName, cameraNameProblem]],
+      values: () => [['cameraName', cameraName, cameraNameProblem]],
     });
     const existing = this.cameraByName.get(cameraName);
     if (existing !== undefined) {
@@ -296,7 +296,7 @@ export class CameraFleet extends CameraFleetBase {
         typeProblem('recordingAllowed', attrs.recordingAllowed, 'boolean'),
       ],
       tags: undefined,
-      values: [
+      values: () => [
         ['roleAliasName', attrs.roleAliasName, roleAliasNameProblem],
         ['policyName', attrs.policyName, policyNameProblem],
       ],
@@ -327,7 +327,7 @@ export class CameraFleet extends CameraFleetBase {
         typeProblem('recording', props.recording, 'boolean'),
       ],
       tags: undefined,
-      values: [
+      values: () => [
         ['credentialDuration', isDuration(props.credentialDuration) ? props.credentialDuration!.toSeconds({ integral: false }) : undefined, credentialDurationProblem],
         ['roleAliasName', props.roleAliasName, roleAliasNameProblem],
         ['policyName', props.policyName, policyNameProblem],

@@ -117,7 +117,7 @@ export class Camera extends Construct {
         stringMapProblem('attributes', options.attributes),
       ],
       tags: undefined,
-      values: [
+      values: () => [
         ['certificateArn', options.certificateArn, certificateArnProblem],
       ],
       relations: () => this.relationProblems(options, context),

@@ -1,0 +1,3 @@
+export * from './app-instance';
+export * from './app-instance-user';
+export * from './channel';
