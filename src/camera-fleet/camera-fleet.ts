@@ -1,4 +1,4 @@
-import { CfnResource, Duration, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
@@ -38,6 +38,10 @@ const CAMERA_FLEET: ResourceFamily = {
 
 /** aws-cdk-lib's context key for the most resources a stack may hold (default 500). */
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
+/** IAM's limit on the inline policies of one role, in characters (whitespace aside). */
+const IAM_ROLE_INLINE_POLICY_LIMIT = 10_240;
+/** The longest region name (`ap-southeast-7`, `us-gov-west-1`...), for a stack whose region is a token. */
+const LONGEST_REGION_NAME = 14;
 /** The CLI's context key that makes every stack add a `CDKMetadata` resource. */
 const VERSION_REPORTING_CONTEXT = 'aws:cdk:version-reporting';
 
@@ -202,8 +206,36 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
 
   public grantViewer(grantee: iam.IGrantable): void {
     const viewer: Viewer = { grantee };
+    if (this.viewers.length === 0) {
+      this.node.addValidation({ validate: () => this.warnOfViewerPoliciesPastIamLimit() });
+    }
     this.viewers.push(viewer);
     for (const camera of this.cameraByName.values()) this.grantViewerOn(viewer, camera);
+  }
+
+  /**
+   * A viewer's statements list every camera by name: past IAM's 10,240 characters of inline policy per role, its
+   * stack would fail to deploy. Say so at synth, naming the viewer, rather than widen its grant without a word.
+   */
+  private warnOfViewerPoliciesPastIamLimit(): string[] {
+    const cameras = [...this.cameraByName.values()];
+    // Counted as IAM counts the policy once CloudFormation resolved it, at the longest the partition, region and
+    // account can be where they are tokens: each ARN with its quotes and comma, and the actions once.
+    const { region } = Stack.of(this);
+    const arnLength = (resource: string, name: string) => 'arn:aws-us-gov:kinesisvideo:'.length
+      + (Token.isUnresolved(region) ? LONGEST_REGION_NAME : region.length) + ':123456789012:'.length + resource.length + name.length + 5;
+    const actionsLength = [...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS].join('","').length;
+    const length = actionsLength + cameras.reduce((total, camera) =>
+      total + arnLength('channel/', camera.cameraName) + (camera.stream ? arnLength('stream/', camera.cameraName) : 0), 0);
+    if (length <= IAM_ROLE_INLINE_POLICY_LIMIT) return [];
+    for (const viewer of this.viewers) {
+      const principal = Construct.isConstruct(viewer.grantee) ? viewer.grantee.node.path : String(viewer.grantee.grantPrincipal);
+      Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:viewerPolicySize',
+        `grantViewer(${principal}) lists the channels (and streams) of ${cameras.length} cameras in about ${length} ` +
+        `characters of policy, more than the ${IAM_ROLE_INLINE_POLICY_LIMIT} IAM allows a role: the deployment would fail. Grant ` +
+        'that viewer channel/* (or the channels of a name prefix) yourself, or split the fleet across stacks.');
+    }
+    return [];
   }
 
   /** A camera of this fleet records. */

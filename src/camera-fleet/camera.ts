@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { cameraNameProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
@@ -29,6 +29,16 @@ export interface CameraOptions {
    * @default Duration.hours(24)
    */
   readonly retention?: Duration;
+
+  /**
+   * What happens to the camera's stream, and the media it keeps, when the camera leaves the stack or the stack is
+   * deleted. Only with `record: true`. A retained stream keeps its name: declaring a camera of that name again
+   * in the same account and region fails until the stream is deleted (`aws kinesisvideo delete-stream`).
+   * `SNAPSHOT` is refused, as for every stream.
+   *
+   * @default RemovalPolicy.RETAIN, the stream's own default: deleting a stream deletes its media
+   */
+  readonly streamRemovalPolicy?: RemovalPolicy;
 
   /**
    * The ARN of the camera's AWS IoT certificate, created outside the stack (a template holds no private key):
@@ -136,7 +146,11 @@ export class Camera extends Construct {
     this.thingArn = this.thing.attrArn;
 
     if (options.record) {
-      this.stream = new Stream(this, 'Stream', { streamName: cameraName, dataRetention: options.retention ?? Duration.hours(24) });
+      this.stream = new Stream(this, 'Stream', {
+        streamName: cameraName,
+        dataRetention: options.retention ?? Duration.hours(24),
+        removalPolicy: options.streamRemovalPolicy,
+      });
     }
     // Named exactly as the thing: the credentials provider's role reaches `channel/${credentials-iot:ThingName}/*`.
     this.channel = new SignalingChannel(this, 'Channel', {
@@ -165,6 +179,10 @@ export class Camera extends Construct {
     if (options.retention !== undefined && !options.record) {
       problems.push(`retention ${options.retention.toHumanString()} is given but record is not true: only a recording camera has a stream; ` +
         'set record: true, or leave retention out');
+    }
+    if (options.streamRemovalPolicy !== undefined && !options.record) {
+      problems.push(`streamRemovalPolicy ${options.streamRemovalPolicy} is given but record is not true: only a recording camera has a ` +
+        'stream; set record: true, or leave streamRemovalPolicy out');
     }
     if (options.attributes !== undefined) {
       problems.push(...thingAttributesProblems(options.attributes, value => Token.isUnresolved(value)));

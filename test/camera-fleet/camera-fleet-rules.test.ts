@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CameraFleet, CameraOptions } from '../../src';
 
 const CERTIFICATE = `arn:aws:iot:eu-west-1:123456789012:cert/${'ab'.repeat(32)}`;
@@ -114,6 +114,10 @@ describe('camera options', () => {
 
   test('retention without record', () => {
     refused({ retention: Duration.days(2) }, 'retention 2 days is given but record is not true');
+  });
+
+  test('a stream removal policy without record', () => {
+    refused({ streamRemovalPolicy: RemovalPolicy.DESTROY }, 'streamRemovalPolicy destroy is given but record is not true');
   });
 
   test('a retention of 0 hours (a recording channel needs a stream that keeps data)', () => {

@@ -1,5 +1,5 @@
-import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ofType, resourcesOf } from './fleet-template';
 import { CameraFleet } from '../../src';
@@ -118,6 +118,34 @@ describe('CameraFleet, as the README uses it', () => {
     const stack = new Stack(new App(), 'RetentionStack');
     new CameraFleet(stack, 'Cameras').addCamera('garage', { record: true, retention: Duration.days(7) });
     Template.fromStack(stack).hasResourceProperties('AWS::KinesisVideo::Stream', { Name: 'garage', DataRetentionInHours: 168 });
+  });
+
+  test('a viewer whose statements pass IAM\'s policy size limit gets a warning naming it; a viewer of a smaller fleet none', () => {
+    const app = new App();
+    const big = new Stack(app, 'BigFleet', { env: { account: '123456789012', region: 'us-east-1' } });
+    const fleet = new CameraFleet(big, 'Cameras');
+    const watcher = new iam.Role(big, 'Watcher', { assumedBy: new iam.AccountRootPrincipal() });
+    fleet.grantViewer(watcher);
+    // 130 cameras of 20-character names: about 80 characters of channel ARN each.
+    for (let i = 0; i < 130; i++) fleet.addCamera(`camera-${String(i).padStart(13, '0')}`);
+    const small = new Stack(app, 'SmallFleet', { env: { account: '123456789012', region: 'us-east-1' } });
+    const smallFleet = new CameraFleet(small, 'Cameras');
+    smallFleet.grantViewer(new iam.Role(small, 'Watcher', { assumedBy: new iam.AccountRootPrincipal() }));
+    for (let i = 0; i < 100; i++) smallFleet.addCamera(`camera-${String(i).padStart(13, '0')}`);
+    app.synth();
+    Annotations.fromStack(big).hasWarning('/BigFleet/Cameras', Match.stringLikeRegexp(
+      'grantViewer\\(BigFleet/Watcher\\) lists the channels \\(and streams\\) of 130 cameras in about \\d+ characters of policy, more than the 10240'));
+    Annotations.fromStack(small).hasNoWarning('/SmallFleet/Cameras', Match.anyValue());
+  });
+
+  test('a recording camera\'s stream is retained by default; streamRemovalPolicy DESTROY deletes it with the stack', () => {
+    const stack = new Stack(new App(), 'RemovalStack');
+    const fleet = new CameraFleet(stack, 'Cameras');
+    fleet.addCamera('kept', { record: true });
+    fleet.addCamera('deleted', { record: true, streamRemovalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KinesisVideo::Stream', { Properties: { Name: 'kept' }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::KinesisVideo::Stream', { Properties: { Name: 'deleted' }, DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
   });
 
   test('Tags.of(fleet) reaches the role, the role alias, the IoT policy, channels and streams', () => {
