@@ -9,10 +9,14 @@
  *
  * A third channel records into a stream that keeps a day of media (WebRTC ingestion): enabled when it is
  * created, left as it is by the update.
+ *
+ * A camera fleet of two cameras (one recording) and a Chime SDK messaging channel (with its app instance and
+ * bearer) are declared the same way by both versions: the update leaves them as they are. Chime SDK messaging
+ * is offered in us-east-1 and eu-central-1 only: run the test there (docs/integ-notes.md).
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { SignalingChannel, Stream } from '../src';
+import { CameraFleet, SignalingChannel, Stream, chime } from '../src';
 import { OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../src/handler-shared/handler-contract';
 
 /** The CloudFormation stack both versions deploy to. */
@@ -23,6 +27,7 @@ const STACK_NAME = 'cdk-kvs-signaling-channel-integ';
  * in one region at once would collide, which integ-runner avoids by running one test per region.
  */
 const EXPLICIT_CHANNEL_NAME = 'cdk-kvs-signaling-channel-integ-named';
+const CAMERA_NAME_PREFIX = 'cdk-kvs-integ';
 
 interface ChannelSettings {
   readonly generatedTtl: Duration;
@@ -60,7 +65,21 @@ function declareChannels(stack: Stack, settings: ChannelSettings) {
   // Deleted with the test's stacks: a stream is retained by default, which would leave one per run.
   const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.hours(24), removalPolicy: RemovalPolicy.DESTROY });
   const recording = new SignalingChannel(stack, 'Recording', { mediaStorage: { stream: recordings } });
-  return { generated, named, recording, recordings };
+
+  // Camera names are explicit (a thing and its channel share them): unique per account and region, like the above.
+  const fleet = new CameraFleet(stack, 'Cameras', { credentialDuration: Duration.hours(1) });
+  const frontDoor = fleet.addCamera(`${CAMERA_NAME_PREFIX}-front-door`);
+  fleet.addCamera(`${CAMERA_NAME_PREFIX}-garage`, { record: true, streamRemovalPolicy: RemovalPolicy.DESTROY });
+
+  // Chime keeps its resources by default (deleting them deletes users' messages): the test's go with the stack.
+  const appInstance = new chime.AppInstance(stack, 'ChatApp', { removalPolicy: RemovalPolicy.DESTROY });
+  const bearer = new chime.AppInstanceUser(stack, 'ChatBackend', {
+    appInstance, appInstanceUserId: 'integ-backend', removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const chat = new chime.Channel(stack, 'Chat', {
+    appInstance, bearer, channelName: 'integ', removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return { generated, named, recording, recordings, frontDoor, chat, bearer };
 }
 
 const app = new App();
@@ -109,5 +128,18 @@ integ.assertions
   .expect(ExpectedResult.objectLike({
     MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: channels.recordings.streamArn },
   }));
+
+// The camera's thing and its channel bear the same name.
+integ.assertions
+  .awsApiCall('Iot', 'DescribeThing', { thingName: channels.frontDoor.cameraName })
+  .expect(ExpectedResult.objectLike({ thingName: channels.frontDoor.cameraName }));
+integ.assertions
+  .awsApiCall('KinesisVideo', 'DescribeSignalingChannel', { ChannelName: channels.frontDoor.cameraName })
+  .expect(ExpectedResult.objectLike({ ChannelInfo: { ChannelName: channels.frontDoor.cameraName, ChannelStatus: 'ACTIVE' } }));
+
+// The Chime channel, read as its bearer.
+integ.assertions
+  .awsApiCall('ChimeSDKMessaging', 'DescribeChannel', { ChannelArn: channels.chat.channelArn, ChimeBearer: channels.bearer.appInstanceUserArn })
+  .expect(ExpectedResult.objectLike({ Channel: { Name: 'integ' } }));
 
 app.synth();
