@@ -151,8 +151,9 @@ describe.each(FAMILIES)('every $noun', family => {
       'imported by name has no ARN \\(its ARN ends with its creation time\\): import it with from\\w+Arn or from\\w+Attributes to use its ARN$'));
   });
 
-  test('an import by ARN reads the name, and a malformed ARN is refused naming the field and the format', () => {
-    expect(() => family.importByArn(newStack(), 'Good', family.validArn)).not.toThrow();
+  test('an import by ARN keeps the ARN, and a malformed ARN is refused naming the field and the format', () => {
+    const imported = family.importByArn(newStack(), 'Good', family.validArn) as Record<string, unknown>;
+    expect(imported[family.arnField]).toBe(family.validArn);
     expect(() => family.importByArn(newStack(), 'Bad', 'front-door')).toThrow(
       new RegExp(`TestStack/Bad: ${family.arnField} 'front-door' is not a ${family.noun} ARN; expected ${family.arnFormatStart}`));
   });
@@ -173,7 +174,7 @@ describe.each(FAMILIES)('every $noun', family => {
       ['a name that is a number', { NAME: 123 }, 'NAME must be a string (got the number 123)'],
       ['tags as a string', { tags: 'room=garage' }, 'tags must be a map of strings to strings, such as { room: \'garage\' } (got the string \'room=garage\')'],
       ['a tag value that is a number', { tags: { floor: 2 } }, 'tags must map strings to strings: tags[\'floor\'] is the number 2'],
-      ['a removal policy that is not one', { removalPolicy: 'keep' }, 'removalPolicy must be one of destroy, retain, snapshot, retain-on-update-or-delete (got the string \'keep\')'],
+      ['a removal policy that is not one', { removalPolicy: 'keep' }, 'removalPolicy must be one of destroy, retain, retain-on-update-or-delete (got the string \'keep\')'],
     ])('%s', (_case, props, message) => {
       const named = Object.fromEntries(Object.entries(props).map(([key, value]) => [key === 'NAME' ? family.nameField : key, value]));
       expect(() => family.declare(newStack(), 'Typed', undefined, named))

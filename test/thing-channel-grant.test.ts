@@ -22,7 +22,7 @@ function templateStatements(stack: Stack) {
 }
 
 describe('grants for AWS IoT things on the channel named after each thing', () => {
-  test('grantConnectAsThingMaster: the master actions on channel/${credentials-iot:ThingName}/*, verbatim', () => {
+  test('ThingChannelGrants.grantConnectAsMaster: the master actions on channel/${credentials-iot:ThingName}/*, verbatim', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
     ThingChannelGrants.grantConnectAsMaster(fleetRole(stack));
 
@@ -33,7 +33,7 @@ describe('grants for AWS IoT things on the channel named after each thing', () =
     }]);
   });
 
-  test('grantConnectAsThingViewer: the viewer actions on the same resource', () => {
+  test('ThingChannelGrants.grantConnectAsViewer: the viewer actions on the same resource', () => {
     const stack = newStack({ account: '123456789012', region: 'eu-west-1' });
     ThingChannelGrants.grantConnectAsViewer(fleetRole(stack));
 

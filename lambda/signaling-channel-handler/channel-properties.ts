@@ -1,5 +1,5 @@
+import { describeString } from '../../src/handler-shared/describe-string';
 import { ChannelProperty } from '../../src/handler-shared/handler-contract';
-import { describeString } from '../../src/handler-shared/kinesis-video-rules';
 import {
   channelNameProblem,
   channelTagCountProblem,

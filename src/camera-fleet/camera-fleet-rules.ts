@@ -3,7 +3,8 @@
  * or `undefined`: camera names, the role alias, the credentials' duration, thing attributes, certificate ARNs,
  * and how many resources a stack can hold.
  */
-import { describeString } from '../handler-shared/kinesis-video-rules';
+import { describeString } from '../handler-shared/describe-string';
+import { dataRetentionProblem } from '../handler-shared/stream-rules';
 
 /**
  * A camera's name is the name of its IoT thing, of its signaling channel and of its stream, so it must be valid
@@ -112,4 +113,15 @@ export function policyNameProblem(name: string): string | undefined {
   return POLICY_NAME.test(name)
     ? undefined
     : `must be 1-128 characters of a-z, A-Z, 0-9, '_', '+', '=', ',', '.', '@' and '-' (got ${describeString(name)})`;
+}
+
+/**
+ * A recording camera's stream keeps whole hours of media, at least one: a channel records only into a stream
+ * that keeps data (`dataRetentionProblem` gives the upper bound).
+ */
+export function cameraRetentionProblem(hours: number): string | undefined {
+  if (hours === 0) {
+    return 'must be at least 1 hour: a camera records only into a stream that keeps data (got 0 hours)';
+  }
+  return dataRetentionProblem(hours);
 }

@@ -15,6 +15,7 @@ import {
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, isDuration, typeProblem } from '../core/property-types';
+import { refuseSnapshotByEveryRoute } from '../core/removal-policy-rules';
 import { ResourceFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';
@@ -31,6 +32,7 @@ const CAMERA_FLEET: ResourceFamily = {
   arnFormat: 'arn:<partition>:iot:<region>:<account>:rolealias/<name>',
   arnEndsAfterName: false,
   importsWithArn: [],
+  nameGeneratedWhenOmitted: true,
   nameProblem: roleAliasNameProblem,
   tagProblems: () => [],
   tagCountProblem: () => undefined,
@@ -38,6 +40,15 @@ const CAMERA_FLEET: ResourceFamily = {
 
 /** aws-cdk-lib's context key for the most resources a stack may hold (default 500). */
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
+/** The fleet's IoT policy, whose name is unique in an account and region too. */
+const IOT_POLICY: ResourceFamily = {
+  ...CAMERA_FLEET,
+  noun: 'camera fleet\'s IoT policy',
+  arnResourceType: 'policy',
+  nameAttribute: 'policyName',
+  nameProblem: policyNameProblem,
+};
+
 /** IAM's limit on the inline policies of one role, in characters (whitespace aside). */
 const IAM_ROLE_INLINE_POLICY_LIMIT = 10_240;
 /** The longest region name (`ap-southeast-7`, `us-gov-west-1`...), for a stack whose region is a token. */
@@ -310,8 +321,10 @@ export class CameraFleet extends CameraFleetBase {
   }
 
   /**
-   * Import a fleet declared in another stack, to add cameras to it there: past the 500 resources of one stack,
-   * one stack declares the fleet and others add cameras to it, all sharing one role alias.
+   * Import a fleet declared in another stack of the same account and region, to add cameras to it there: past the
+   * 500 resources of one stack, one stack declares the fleet and others add cameras to it, all sharing one role
+   * alias (its ARN is formed in the importing stack's account and region, where the role's thing-scoped grants
+   * reach).
    */
   public static fromCameraFleetAttributes(scope: Construct, id: string, attrs: CameraFleetAttributes): ICameraFleet {
     class Import extends CameraFleetBase {
@@ -320,25 +333,22 @@ export class CameraFleet extends CameraFleetBase {
       public readonly policyName = attrs.policyName;
       protected readonly recordingAllowed = attrs.recordingAllowed ?? false;
     }
+    // Checked on the import itself (its path names it in the message), which a refused import leaves out of the tree.
     const fleet = new Import(scope, id);
-    checkProperties(fleet, CAMERA_FLEET, {
-      types: [
-        typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
-        typeProblem('policyName', attrs.policyName, 'string'),
-        typeProblem('recordingAllowed', attrs.recordingAllowed, 'boolean'),
-      ],
-      tags: undefined,
-      values: () => [
-        ['roleAliasName', attrs.roleAliasName, roleAliasNameProblem],
-        ['policyName', attrs.policyName, policyNameProblem],
-      ],
-    });
+    try {
+      checkFleetAttributes(fleet, attrs);
+    } catch (error) {
+      scope.node.tryRemoveChild(id);
+      throw error;
+    }
     return fleet;
   }
 
   public readonly roleAlias: string;
   public readonly roleAliasArn: string;
-  public readonly policyName: string;
+
+  /** The name of the fleet's IoT policy: always set for a declared fleet (optional only because imports may lack it). */
+  public readonly policyName?: string;
 
   /** The role the credentials provider hands to the cameras: add to it what else they call. */
   public readonly role: iam.Role;
@@ -366,6 +376,7 @@ export class CameraFleet extends CameraFleetBase {
       ],
     });
     claimUniqueName(this, CAMERA_FLEET, 'roleAliasName', props.roleAliasName);
+    claimUniqueName(this, IOT_POLICY, 'policyName', props.policyName);
     this.recordingGranted = props.recording ?? false;
     this.credentialDuration = props.credentialDuration ?? Duration.hours(1);
 
@@ -397,6 +408,7 @@ export class CameraFleet extends CameraFleetBase {
       roleArn: this.role.roleArn,
       credentialDurationSeconds: seconds,
     });
+    refuseSnapshotByEveryRoute(this, alias, CAMERA_FLEET);
     this.roleAlias = this.getResourceNameAttribute(alias.ref);
     this.roleAliasArn = this.getResourceArnAttribute(alias.attrRoleAliasArn, {
       service: 'iot',
@@ -412,10 +424,27 @@ export class CameraFleet extends CameraFleetBase {
         statements: [new iam.PolicyStatement({ actions: ['iot:AssumeRoleWithCertificate'], resources: [alias.attrRoleAliasArn] })],
       }),
     });
+    refuseSnapshotByEveryRoute(this, policy, CAMERA_FLEET);
     this.policyName = policy.ref;
   }
 
   protected cameraRecords(): void {
     this.recordingGranted = true;
   }
+}
+
+/** The attributes of an imported fleet: types, then the names' rules. */
+function checkFleetAttributes(fleet: Construct, attrs: CameraFleetAttributes): void {
+  checkProperties(fleet, CAMERA_FLEET, {
+    types: [
+      typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
+      typeProblem('policyName', attrs.policyName, 'string'),
+      typeProblem('recordingAllowed', attrs.recordingAllowed, 'boolean'),
+    ],
+    tags: undefined,
+    values: () => [
+      ['roleAliasName', attrs.roleAliasName, roleAliasNameProblem],
+      ['policyName', attrs.policyName, policyNameProblem],
+    ],
+  });
 }

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
-import { cameraNameProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
+import { cameraNameProblem, cameraRetentionProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, stringMapProblem, typeProblem } from '../core/property-types';
+import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
 import { ResourceFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { SignalingChannel } from '../signaling-channel/signaling-channel';
@@ -75,6 +76,9 @@ const CAMERA: ResourceFamily = {
   tagCountProblem: () => undefined,
 };
 
+/** A recording camera's stream, as the removal-policy rule names it. */
+const CAMERA_STREAM: ResourceFamily = { ...CAMERA, noun: 'camera\'s stream' };
+
 /** What a fleet hands to its cameras. */
 export interface CameraFleetContext {
   /** The fleet's IoT policy, attached to the cameras' certificates; undefined for a fleet imported without it. */
@@ -125,10 +129,13 @@ export class Camera extends Construct {
         durationProblem('retention', options.retention, 'Duration.hours(24)'),
         typeProblem('certificateArn', options.certificateArn, 'string'),
         stringMapProblem('attributes', options.attributes),
+        removalPolicyProblem(CAMERA_STREAM, options.streamRemovalPolicy, 'streamRemovalPolicy'),
       ],
       tags: undefined,
       values: () => [
         ['certificateArn', options.certificateArn, certificateArnProblem],
+        // Checked here, under the camera's own option, rather than as the stream's dataRetention.
+        ['retention', options.retention?.isUnresolved() ? undefined : options.retention?.toHours({ integral: false }), cameraRetentionProblem],
       ],
       relations: () => this.relationProblems(options, context),
     });
@@ -142,6 +149,7 @@ export class Camera extends Construct {
       thingName: cameraName,
       attributePayload: options.attributes === undefined ? undefined : { attributes: options.attributes },
     });
+    refuseSnapshotByEveryRoute(this, this.thing, CAMERA);
     this.thingName = this.thing.ref;
     this.thingArn = this.thing.attrArn;
 
@@ -162,16 +170,30 @@ export class Camera extends Construct {
       // EXCLUSIVE_THING: the certificate is attached to this thing only, so the device that holds it can name no
       // other thing in x-amzn-iot-thingname (the credentials provider refuses a thing not attached to the
       // certificate: https://docs.aws.amazon.com/iot/latest/developerguide/authorizing-direct-aws.html).
-      new iot.CfnThingPrincipalAttachment(this, 'ThingCertificate', {
-        thingName: this.thing.ref,
-        principal: options.certificateArn,
-        thingPrincipalType: 'EXCLUSIVE_THING',
-      });
-      new iot.CfnPolicyPrincipalAttachment(this, 'PolicyCertificate', {
-        policyName: context.policyName,
-        principal: options.certificateArn,
-      });
+      const attachments = [
+        new iot.CfnThingPrincipalAttachment(this, 'ThingCertificate', {
+          thingName: this.thing.ref,
+          principal: options.certificateArn,
+          thingPrincipalType: 'EXCLUSIVE_THING',
+        }),
+        new iot.CfnPolicyPrincipalAttachment(this, 'PolicyCertificate', {
+          policyName: context.policyName,
+          principal: options.certificateArn,
+        }),
+      ];
+      for (const attachment of attachments) refuseSnapshotByEveryRoute(this, attachment, CAMERA);
     }
+  }
+
+  /** A certificate of another account or region than the camera's stack cannot be attached to its thing. */
+  private certificateEnvironmentProblems(certificateArn: string | undefined): string[] {
+    if (certificateArn === undefined || Token.isUnresolved(certificateArn)) return [];
+    const [, , , region, account] = certificateArn.split(':');
+    const stack = Stack.of(this);
+    const differs = (fromArn: string, fromStack: string) => !Token.isUnresolved(fromStack) && fromArn !== fromStack;
+    if (!differs(region, stack.region) && !differs(account, stack.account)) return [];
+    return [`certificateArn is a certificate of account ${account}, region ${region}, not of the stack's (account ${stack.account}, ` +
+      `region ${stack.region}): a thing is attached to a certificate of its own account and region`];
   }
 
   private relationProblems(options: CameraOptions, context: CameraFleetContext): string[] {
@@ -187,6 +209,7 @@ export class Camera extends Construct {
     if (options.attributes !== undefined) {
       problems.push(...thingAttributesProblems(options.attributes, value => Token.isUnresolved(value)));
     }
+    problems.push(...this.certificateEnvironmentProblems(options.certificateArn));
     if (options.record && !context.recordingAllowed) {
       problems.push('record is true but the fleet was imported without recordingAllowed: the role its devices get could not ' +
         'record; declare the fleet with recording: true and import it with recordingAllowed: true');

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IAppInstance } from './app-instance';
 import {
+  APP_INSTANCE_BOT,
   APP_INSTANCE_USER,
   APP_INSTANCE_USER_RESOURCE_TYPE,
   applyChimeRemovalPolicy,
@@ -11,14 +12,14 @@ import {
   regionProblems,
   renderedTags,
 } from './chime-family';
-import { appInstanceOfArn, knownDays } from './chime-relations';
-import { APP_INSTANCE_BOT_ARN_PATTERN, expirationDaysProblem, idProblem, metadataProblem, userNameProblem } from './chime-rules';
+import { appInstanceOfArn, knownDays, withinAppInstance } from './chime-relations';
+import { expirationDaysProblem, idProblem, metadataProblem, userNameProblem } from './chime-rules';
 import { environmentProblem } from '../core/environment-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
-import { describeString } from '../handler-shared/kinesis-video-rules';
+import { claimUniqueName } from '../core/unique-names';
 
 /**
  * Who a channel's API calls are made as (the `ChimeBearer`, sent as the `x-amz-chime-bearer` header): an app
@@ -63,16 +64,10 @@ export interface IAppInstanceUser extends IResource, IChannelBearer {
 export class ChannelBearer {
   /**
    * An app instance bot, by its ARN (`.../app-instance/<id>/bot/<bot id>`), to use as a channel's `bearer`,
-   * member or moderator, or as the bearer of a grant. Its app instance is read from the ARN.
+   * member or moderator, or as the bearer of a grant; its app instance is read from the ARN.
    */
   public static fromAppInstanceBotArn(scope: Construct, id: string, appInstanceBotArn: string): IChannelBearer {
-    const where = `${scope.node.path}/${id}`;
-    const problem = typeProblem('appInstanceBotArn', appInstanceBotArn, 'string');
-    if (problem) throw new Error(`${where}: ${problem}`);
-    if (!Token.isUnresolved(appInstanceBotArn) && !APP_INSTANCE_BOT_ARN_PATTERN.test(appInstanceBotArn)) {
-      throw new Error(`${where}: appInstanceBotArn ${describeString(appInstanceBotArn)} is not a Chime app instance bot ARN; ` +
-        'expected arn:<partition>:chime:<region>:<account>:app-instance/<app instance id>/bot/<bot id>');
-    }
+    checkImportAttributes(scope, id, APP_INSTANCE_BOT, appInstanceBotArn, undefined);
     class Import extends Construct implements IChannelBearer {
       public readonly channelBearerArn = appInstanceBotArn;
       public readonly appInstance = appInstanceOfArn(this, appInstanceBotArn, '/bot/');
@@ -138,7 +133,7 @@ export interface AppInstanceUserProps {
   readonly expireAfter?: Duration;
 
   /**
-   * Tags to apply to the user, with those of `Tags.of(scope)`: at most 50 in all. Updated in place.
+   * Tags to apply to the user, with those of `Tags.of(scope)`: at most 50 in all, updated in place.
    *
    * @default - no tags
    */
@@ -202,7 +197,7 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
     const expireAfter = props.expireAfter;
     checkProperties(this, APP_INSTANCE_USER, {
       types: [
-        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn']),
+        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
         typeProblem('appInstanceUserId', props.appInstanceUserId, 'string') ??
           (props.appInstanceUserId === undefined ? 'appInstanceUserId is required' : undefined),
         typeProblem('appInstanceUserName', props.appInstanceUserName, 'string'),
@@ -226,6 +221,7 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
       ],
     });
 
+    claimUniqueName(this, APP_INSTANCE_USER, 'appInstanceUserId', props.appInstanceUserId, withinAppInstance(props.appInstance, false));
     this.appInstance = props.appInstance;
     this.appInstanceUserId = props.appInstanceUserId;
     this.tags = chimeTagManager(this, APP_INSTANCE_USER, APP_INSTANCE_USER_RESOURCE_TYPE, props.tags);

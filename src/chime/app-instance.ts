@@ -38,7 +38,7 @@ export interface AppInstanceProps {
   readonly metadata?: string;
 
   /**
-   * Tags to apply to the app instance, with those of `Tags.of(scope)`: at most 50 in all. Updated in place.
+   * Tags to apply to the app instance, with those of `Tags.of(scope)`: at most 50 in all, updated in place.
    *
    * @default - no tags
    */

@@ -1,11 +1,11 @@
-import { Duration, IResource, RemovalPolicy, Resource, Stack, Token, ITaggable, TagManager } from 'aws-cdk-lib';
+import { Duration, IResource, RemovalPolicy, Resource, Token, ITaggable, TagManager } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { IAppInstance } from './app-instance';
 import { IChannelBearer } from './app-instance-user';
 import { MODERATE_ACTIONS, READ_ACTIONS, SEND_MESSAGE_ACTIONS } from './channel-actions';
 import { CHANNEL, CHANNEL_RESOURCE_TYPE, applyChimeRemovalPolicy, chimeTagManager, newChimeResource, regionProblems, renderedTags } from './chime-family';
-import { appInstanceOfArn, appInstancesDiffer, knownDays } from './chime-relations';
+import { appInstanceOfArn, appInstancesDiffer, knownDays, withinAppInstance } from './chime-relations';
 import {
   ELASTIC_CHANNEL_REGIONS,
   ELASTIC_MIN_SUB_CHANNELS,
@@ -18,11 +18,12 @@ import {
   minimumMembershipPercentageProblem,
   resourceNameProblem,
 } from './chime-rules';
-import { environmentProblem } from '../core/environment-rules';
+import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, enumProblem, describeValue, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
+import { claimUniqueName } from '../core/unique-names';
 
 /**
  * Who can add members to a channel.
@@ -127,9 +128,11 @@ export interface IChannel extends IResource {
   grantRead(grantee: iam.IGrantable, ...bearers: IChannelBearer[]): iam.Grant;
 
   /**
-   * Grant moderating the channel as any of `bearers` (at least one): editing, redacting and deleting
-   * messages, bans, and adding, listing and removing members and moderators (the actions are listed in the
-   * README).
+   * Grant moderating the channel as any of `bearers` (at least one): `chime:DeleteChannelMessage`,
+   * `RedactChannelMessage`, `UpdateChannelMessage`, `CreateChannelBan`, `DeleteChannelBan`, `ListChannelBans`,
+   * `DescribeChannelBan`, `CreateChannelMembership`, `BatchCreateChannelMembership`, `DeleteChannelMembership`,
+   * `ListChannelMemberships`, `DescribeChannelMembership`, `CreateChannelModerator`, `DeleteChannelModerator`,
+   * `ListChannelModerators` and `DescribeChannelModerator`.
    */
   grantModerate(grantee: iam.IGrantable, ...bearers: IChannelBearer[]): iam.Grant;
 }
@@ -151,7 +154,7 @@ export abstract class ChannelBase extends Resource implements IChannel {
       throw new Error(`${where}: name at least one action`);
     }
     const problems = bearers.map((bearer, index) =>
-      shapeProblem(`bearers[${index}]`, bearer ?? null, 'an IChannelBearer (an AppInstanceUser, or a bot)', ['channelBearerArn', 'appInstance'])
+      shapeProblem(`bearers[${index}]`, bearer ?? null, 'an IChannelBearer (an AppInstanceUser, or a bot)', ['channelBearerArn', 'appInstance', 'node'])
       ?? bearerAppInstanceProblem(`bearer ${bearer.node.path}`, bearer, this.appInstance))
       .filter((problem): problem is string => problem !== undefined);
     if (problems.length > 0) {
@@ -259,7 +262,7 @@ export interface ChannelProps {
   readonly expiration?: ChannelExpiration;
 
   /**
-   * Tags to apply to the channel, with those of `Tags.of(scope)`: at most 50 in all. Updated in place.
+   * Tags to apply to the channel, with those of `Tags.of(scope)`: at most 50 in all, updated in place.
    *
    * @default - no tags
    */
@@ -333,6 +336,7 @@ export class Channel extends ChannelBase implements ITaggable {
     super(scope, id);
 
     this.validateProps(props);
+    claimUniqueName(this, CHANNEL, 'channelId', props.channelId, withinAppInstance(props.appInstance, true));
     this.appInstance = props.appInstance;
     this.bearer = props.bearer;
     this.channelName = props.channelName;
@@ -374,7 +378,7 @@ export class Channel extends ChannelBase implements ITaggable {
     const expiration = props.expiration;
     const bearerShape = (field: string, value: unknown) =>
       shapeProblem(field, value ?? null, 'an IChannelBearer (an AppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn)',
-        ['channelBearerArn', 'appInstance']);
+        ['channelBearerArn', 'appInstance', 'node']);
     const listProblems = (field: string, list: unknown): Array<string | undefined> => {
       if (list === undefined) return [];
       if (!Array.isArray(list)) return [`${field} must be an array of IChannelBearer (got ${describeValue(list)})`];
@@ -384,7 +388,7 @@ export class Channel extends ChannelBase implements ITaggable {
 
     checkProperties(this, CHANNEL, {
       types: [
-        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn']),
+        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
         bearerShape('bearer', props.bearer),
         props.channelName === undefined ? 'channelName is required' : typeProblem('channelName', props.channelName, 'string'),
         typeProblem('channelId', props.channelId, 'string'),
@@ -443,11 +447,8 @@ export class Channel extends ChannelBase implements ITaggable {
         problems.push(`members cannot be given for an elastic channel (got ${props.members!.length}): add members once it exists; ` +
           'moderators may be given');
       }
-      const region = Stack.of(this).region;
-      if (!Token.isUnresolved(region) && !ELASTIC_CHANNEL_REGIONS.includes(region)) {
-        problems.push(`elasticConfiguration: elastic channels are offered only in ${ELASTIC_CHANNEL_REGIONS.join(', ')} ` +
-          `(the stack's region is '${region}')`);
-      }
+      problems.push(...stackRegionProblems(this, region => ELASTIC_CHANNEL_REGIONS.includes(region) ? undefined
+        : `elasticConfiguration: elastic channels are offered only in ${ELASTIC_CHANNEL_REGIONS.join(', ')} (the stack's region is '${region}')`));
     }
     return problems;
   }

@@ -2,10 +2,11 @@
  * What the Chime constructs share: their families for the rules of `src/core/`, and the steps every one of
  * them takes (tags on a CfnResource, the default removal policy, the region).
  */
-import { CfnResource, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { CfnResource, Lazy, RemovalPolicy, Resource, TagManager, TagType } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   APP_INSTANCE_ARN_PATTERN,
+  APP_INSTANCE_BOT_ARN_PATTERN,
   APP_INSTANCE_USER_ARN_PATTERN,
   CHANNEL_ARN_PATTERN,
   chimeTagCountProblem,
@@ -14,6 +15,7 @@ import {
   resourceNameProblem,
   userNameProblem,
 } from './chime-rules';
+import { stackRegionProblems } from '../core/environment-rules';
 import { ResourceFamily } from '../core/resource-family';
 import { checkTagsWhenValidated } from '../core/tag-rules';
 
@@ -94,11 +96,19 @@ export function applyChimeRemovalPolicy(l2: Resource, removalPolicy: RemovalPoli
 
 /** The stack's region, when known, must offer Chime SDK messaging. */
 export function regionProblems(scope: IConstruct): string[] {
-  const region = Stack.of(scope).region;
-  if (Token.isUnresolved(region)) return [];
-  const problem = messagingRegionProblem(region);
-  return problem ? [problem] : [];
+  return stackRegionProblems(scope, messagingRegionProblem);
 }
+
+/** App instance bots, which this library imports (by ARN) to be channel bearers. */
+export const APP_INSTANCE_BOT: ResourceFamily = {
+  ...APP_INSTANCE_USER,
+  noun: 'Chime app instance bot',
+  arnAttribute: 'appInstanceBotArn',
+  nameAttribute: 'appInstanceBotName',
+  arnPattern: APP_INSTANCE_BOT_ARN_PATTERN,
+  arnFormat: 'arn:<partition>:chime:<region>:<account>:app-instance/<app instance id>/bot/<bot id>',
+  importsWithArn: ['ChannelBearer.fromAppInstanceBotArn'],
+};
 
 /** The resource's CfnResource, typed. */
 export function newChimeResource(l2: IConstruct, type: string, properties: { [key: string]: unknown }): CfnResource {

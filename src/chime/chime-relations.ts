@@ -5,6 +5,7 @@ import { Duration, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppInstance, IAppInstance } from './app-instance';
 import { isDuration } from '../core/property-types';
+import { UniqueWithin } from '../core/unique-names';
 
 /**
  * Whether two app instances are known to differ at synth: different ARNs that are both known, or two app
@@ -32,4 +33,17 @@ export function knownDays(duration: Duration | undefined): number | undefined {
 export function appInstanceOfArn(scope: Construct, arn: string, separator: string): IAppInstance {
   const appInstanceArn = Token.isUnresolved(arn) ? Fn.select(0, Fn.split(separator, arn)) : arn.slice(0, arn.lastIndexOf(separator));
   return AppInstance.fromAppInstanceArn(scope, 'AppInstance', appInstanceArn);
+}
+
+/**
+ * The app instance as the scope of its users' and channels' ids, which are unique in it: a declared app instance
+ * by its construct, an imported one by its ARN when known.
+ */
+export function withinAppInstance(appInstance: IAppInstance, generatedWhenOmitted: boolean): UniqueWithin {
+  const known = !Token.isUnresolved(appInstance.appInstanceArn) && !AppInstance.isAppInstance(appInstance);
+  return {
+    key: known ? appInstance.appInstanceArn : appInstance.node.path,
+    description: `app instance ${known ? appInstance.appInstanceArn : appInstance.node.path}`,
+    generatedWhenOmitted,
+  };
 }

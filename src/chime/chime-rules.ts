@@ -4,7 +4,7 @@
  * schemas of AWS::Chime::AppInstance, AppInstanceUser and Channel, and the chime-sdk-identity (2021-04-20) and
  * chime-sdk-messaging (2021-05-15) API models. The constructs check them at synth, skipping tokens.
  */
-import { describeString } from '../handler-shared/kinesis-video-rules';
+import { describeString } from '../handler-shared/describe-string';
 
 /** AppInstance, channel names: 1-256 characters (`NonEmptyResourceName`). */
 export const RESOURCE_NAME_MAX_LENGTH = 256;

@@ -1,4 +1,5 @@
-import { IResource, Token } from 'aws-cdk-lib';
+import { IResource, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /**
  * The problem with `other` (a stream, a key) living in another region, or with `sameAccount` another account,
@@ -18,4 +19,14 @@ export function environmentProblem(
   const accountDiffers = rule.sameAccount && differs(owner.env.account, other.env.account);
   if (!regionDiffers && !accountDiffers) return undefined;
   return `${field} ${other.node.path} is in ${where(other)}, not in ${where(owner)} of ${owner.node.path}: ${rule.why}`;
+}
+
+/**
+ * The problem with the region of `scope`'s stack, where it is known at synth: `rule` returns it for a region
+ * where the feature is not offered (`undefined` where it is). A region-agnostic stack is never refused.
+ */
+export function stackRegionProblems(scope: IConstruct, rule: (region: string) => string | undefined): string[] {
+  const region = Stack.of(scope).region;
+  const problem = Token.isUnresolved(region) ? undefined : rule(region);
+  return problem === undefined ? [] : [problem];
 }

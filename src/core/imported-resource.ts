@@ -2,7 +2,7 @@ import { Fn, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { typeProblem } from './property-types';
 import { ResourceFamily } from './resource-family';
-import { describeString } from '../handler-shared/kinesis-video-rules';
+import { describeString } from '../handler-shared/describe-string';
 
 /** Who an imported resource is: what its attributes and grants name. */
 export interface ImportedIdentity {
@@ -24,7 +24,9 @@ export interface ImportedIdentity {
 export function checkImportAttributes(scope: IConstruct, id: string, family: ResourceFamily, arn: unknown, name: unknown): void {
   const where = `${scope.node.path}/${id}`;
   if (arn === undefined && name === undefined) {
-    throw new Error(`${where}: give ${family.arnAttribute}, ${family.nameAttribute} or both to import a ${family.noun}`);
+    throw new Error(family.importsByName
+      ? `${where}: give ${family.arnAttribute}, ${family.nameAttribute} or both to import a ${family.noun}`
+      : `${where}: give ${family.arnAttribute} to import a ${family.noun}`);
   }
   const problems = [
     typeProblem(family.arnAttribute, arn, 'string'),

@@ -4,7 +4,7 @@
  * problem that names the field, what it got and what is allowed, or `undefined`. An absent value (optional
  * property) is never a problem here.
  */
-import { describeString } from '../handler-shared/kinesis-video-rules';
+import { describeString } from '../handler-shared/describe-string';
 
 /** A value of a primitive type: 'string', 'number' or 'boolean'. */
 export function typeProblem(field: string, value: unknown, type: 'string' | 'number' | 'boolean'): string | undefined {

@@ -7,10 +7,9 @@ import { ResourceFamily } from './resource-family';
  * A removal policy the family supports, given as a property: one of RemovalPolicy's values, and not SNAPSHOT
  * (no resource of this library has a snapshot).
  */
-export function removalPolicyProblem(family: ResourceFamily, value: unknown): string | undefined {
-  const typeProblem = enumProblem('removalPolicy', value, Object.values(RemovalPolicy));
-  if (typeProblem) return typeProblem;
-  return value === RemovalPolicy.SNAPSHOT ? snapshotProblem(family) : undefined;
+export function removalPolicyProblem(family: ResourceFamily, value: unknown, field = 'removalPolicy'): string | undefined {
+  if (value === RemovalPolicy.SNAPSHOT) return snapshotProblem(family, field);
+  return enumProblem(field, value, Object.values(RemovalPolicy).filter(policy => policy !== RemovalPolicy.SNAPSHOT));
 }
 
 /**
@@ -30,6 +29,6 @@ export function refuseSnapshotByEveryRoute(l2: IConstruct, resource: CfnResource
   });
 }
 
-function snapshotProblem(family: ResourceFamily): string {
-  return `removalPolicy SNAPSHOT is not supported: a ${family.noun} has no snapshot (use RETAIN or DESTROY)`;
+function snapshotProblem(family: ResourceFamily, field = 'removalPolicy'): string {
+  return `${field} SNAPSHOT is not supported: a ${family.noun} has no snapshot (use RETAIN or DESTROY)`;
 }

@@ -27,8 +27,24 @@ export interface ResourceFamily {
    */
   readonly arnEndsAfterName: boolean;
 
+  /**
+   * Whether a resource of the family can be imported by its name alone (`fromStreamName`): messages about an
+   * import then offer the name as well as the ARN.
+   *
+   * @default false
+   */
+  readonly importsByName?: boolean;
+
   /** The static methods that import one with its ARN, for messages: 'fromSignalingChannelArn'. */
   readonly importsWithArn: readonly string[];
+
+  /**
+   * Whether a resource of the family gets a generated name when none is given: messages about a duplicate name
+   * then suggest leaving it out.
+   *
+   * @default false
+   */
+  readonly nameGeneratedWhenOmitted?: boolean;
 
   /** What a name must be, or `undefined` when it is valid. */
   nameProblem(name: string): string | undefined;

@@ -6,6 +6,8 @@
  * this folder into the handler: the lint rule for `src/handler-shared/` refuses aws-cdk-lib and constructs.
  */
 
+import { describeString } from './describe-string';
+
 /** Characters of a channel, stream or device name: "[a-zA-Z0-9_.-]+" in the API reference. */
 const NAME_CHARACTERS = /^[a-zA-Z0-9_.-]+$/;
 
@@ -50,10 +52,4 @@ export function resourceTagProblems(key: string, value: string): string[] {
     );
   }
   return problems;
-}
-
-/** Quote a value for an error message, shortening very long ones so the message stays readable. */
-export function describeString(value: string): string {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return `'${shown}'${value.length > 80 ? ` (${value.length} characters)` : ''}`;
 }

@@ -4,8 +4,9 @@
  * both import them from here (this folder is bundled into the handler).
  */
 
+import { describeString } from './describe-string';
 import { RESERVED_TAG_KEYS } from './handler-contract';
-import { MAX_TAGS_PER_RESOURCE, describeString, kinesisVideoArnPattern, resourceNameProblem, resourceTagProblems } from './kinesis-video-rules';
+import { MAX_TAGS_PER_RESOURCE, kinesisVideoArnPattern, resourceNameProblem, resourceTagProblems } from './kinesis-video-rules';
 
 export const CHANNEL_NAME_MAX_LENGTH = 256;
 /** `arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>`; group 1 is the name. */

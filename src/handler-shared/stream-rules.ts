@@ -5,7 +5,8 @@
  * them (this folder is bundled into the handler).
  */
 
-import { MAX_TAGS_PER_RESOURCE, describeString, kinesisVideoArnPattern, resourceNameProblem } from './kinesis-video-rules';
+import { describeString } from './describe-string';
+import { MAX_TAGS_PER_RESOURCE, kinesisVideoArnPattern, resourceNameProblem } from './kinesis-video-rules';
 
 export const STREAM_NAME_MAX_LENGTH = 256;
 /** `arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>`; group 1 is the name. */

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Lazy, RemovalPolicy, Stack, TagManager, TagType, Token, ITaggable } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy, TagManager, TagType, Token, ITaggable } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_ACTIONS } from './channel-actions';
 import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
-import { environmentProblem } from '../core/environment-rules';
+import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
@@ -107,6 +107,8 @@ const SIGNALING_CHANNEL: ResourceFamily = {
   nameAttribute: 'signalingChannelName',
   arnPattern: CHANNEL_ARN_PATTERN,
   arnFormat: 'arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>',
+  importsByName: true,
+  nameGeneratedWhenOmitted: true,
   arnEndsAfterName: true,
   importsWithArn: ['fromSignalingChannelArn', 'fromSignalingChannelAttributes'],
   nameProblem: channelNameProblem,
@@ -438,11 +440,10 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
       why: 'a channel records only into a stream of its own account and region',
     });
     if (elsewhere) problems.push(elsewhere);
-    const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && region.startsWith('cn-')) {
-      problems.push(`mediaStorage is not available in the China regions (the stack's region is '${region}'): ` +
-        'WebRTC ingestion into a stream is offered outside China only');
-    }
+    problems.push(...stackRegionProblems(this, region => region.startsWith('cn-')
+      ? `mediaStorage is not available in the China regions (the stack's region is '${region}'): ` +
+        'WebRTC ingestion into a stream is offered outside China only'
+      : undefined));
     return problems;
   }
 }

@@ -148,6 +148,8 @@ const STREAM: ResourceFamily = {
   nameAttribute: 'streamName',
   arnPattern: STREAM_ARN_PATTERN,
   arnFormat: 'arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>',
+  importsByName: true,
+  nameGeneratedWhenOmitted: true,
   arnEndsAfterName: true,
   importsWithArn: ['fromStreamArn', 'fromStreamAttributes'],
   nameProblem: streamNameProblem,
@@ -379,9 +381,12 @@ export class Stream extends StreamBase {
       protected readonly grantResourceArns = this.identity.grantResourceArns;
     }
 
+    // The key's region is compared with the import's (its ARN's, or its stack's): known once it exists. A refused
+    // import leaves nothing in the tree.
     const stream = new Import(scope, id, { environmentFromArn: attrs.streamArn });
     const problems = encryptionKeyProblems(stream, attrs.encryptionKey);
     if (problems.length > 0) {
+      scope.node.tryRemoveChild(id);
       throw new Error(`${stream.node.path}: ${problems.join('; ')}`);
     }
     return stream;

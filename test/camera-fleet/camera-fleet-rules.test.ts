@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CameraFleet, CameraOptions } from '../../src';
 
 const CERTIFICATE = `arn:aws:iot:eu-west-1:123456789012:cert/${'ab'.repeat(32)}`;
@@ -41,7 +41,21 @@ describe('duplicate cameras', () => {
     const { stack, fleet } = newFleet();
     fleet.addCamera('garage');
     const other = new CameraFleet(stack, 'Others');
-    expect(() => other.addCamera('garage')).toThrow("FleetStack/Others/garage: cameraName 'garage' is already the name of FleetStack/Cameras/garage in this stack");
+    expect(() => other.addCamera('garage')).toThrow(
+      "FleetStack/Others/garage: cameraName 'garage' is already the name of FleetStack/Cameras/garage in this stack; " +
+      "a camera's name is unique in its account and region: choose another");
+    // Refused before the channel: the stack holds one channel named garage, the first camera's.
+    const channels = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::KinesisVideoSignalingChannel');
+    expect(channels.map(channel => channel.node.path)).toEqual(['FleetStack/Cameras/garage/Channel/Resource']);
+  });
+
+  test('a certificate of another region or account than the stack is refused; one of the stack\'s is accepted', () => {
+    const stack = new Stack(new App(), 'FleetStack', { env: { account: '123456789012', region: 'us-east-1' } });
+    const fleet = new CameraFleet(stack, 'Cameras');
+    expect(() => fleet.addCamera('garage', { certificateArn: CERTIFICATE })).toThrow(
+      "certificateArn is a certificate of account 123456789012, region eu-west-1, not of the stack's (account 123456789012, " +
+      'region us-east-1): a thing is attached to a certificate of its own account and region');
+    expect(() => fleet.addCamera('porch', { certificateArn: CERTIFICATE.replace('eu-west-1', 'us-east-1') })).not.toThrow();
   });
 
   test('one certificate for two cameras is refused (it is attached exclusively)', () => {
@@ -84,6 +98,13 @@ describe('role alias and policy names', () => {
     expect(() => new CameraFleet(stack, 'Again', { roleAliasName: 'cameras' })).toThrow("roleAliasName 'cameras' is already the name of FleetStack/Cameras");
   });
 
+  test('the same IoT policy name twice in a stack is refused, and leaving it out is suggested', () => {
+    const { stack } = newFleet({ policyName: 'camera-certificates' });
+    expect(() => new CameraFleet(stack, 'Again', { policyName: 'camera-certificates' })).toThrow(
+      "FleetStack/Again: policyName 'camera-certificates' is already the name of FleetStack/Cameras in this stack; " +
+      "a camera fleet's IoT policy's name is unique in its account and region: choose another name, or leave policyName out to have one generated");
+  });
+
   test('a policy name with a slash is refused', () => {
     expect(() => newFleet({ policyName: 'camera/certs' })).toThrow(/policyName must be 1-128 characters/);
   });
@@ -121,7 +142,22 @@ describe('camera options', () => {
   });
 
   test('a retention of 0 hours (a recording channel needs a stream that keeps data)', () => {
-    refused({ record: true, retention: Duration.hours(0) }, /keeps no data/);
+    refused({ record: true, retention: Duration.hours(0) },
+      /^FleetStack\/Cameras\/garage: invalid camera properties:\n {2}retention must be at least 1 hour: a camera records only into a stream that keeps data/);
+  });
+
+  test('a retention in part of an hour is reported as the camera\'s retention, not the stream\'s dataRetention', () => {
+    refused({ record: true, retention: Duration.minutes(30) },
+      /^FleetStack\/Cameras\/garage: invalid camera properties:\n {2}retention must be a whole number of hours from 0 \(keep no data\) to 87600 \(got 0.5\)/);
+  });
+
+  test('SNAPSHOT for the stream is refused as the camera\'s option; by RemovalPolicies.of, on the fleet\'s and cameras\' resources', () => {
+    refused({ record: true, streamRemovalPolicy: RemovalPolicy.SNAPSHOT },
+      "streamRemovalPolicy SNAPSHOT is not supported: a camera's stream has no snapshot (use RETAIN or DESTROY)");
+    const { stack, fleet } = newFleet();
+    fleet.addCamera('garage', { certificateArn: CERTIFICATE });
+    RemovalPolicies.of(stack).snapshot();
+    expect(() => App.of(stack)!.synth()).toThrow(/\[FleetStack\/Cameras\] removalPolicy SNAPSHOT is not supported: a camera fleet has no snapshot[^]*\[FleetStack\/Cameras\/garage\] removalPolicy SNAPSHOT is not supported: a camera has no snapshot/);
   });
 
   test('record that is not a boolean (JavaScript)', () => {

@@ -25,6 +25,24 @@ function channel(props: Partial<chime.ChannelProps> | Record<string, unknown>, s
 
 const invalid = (noun: string, path: string, ...problems: string[]) => `${path}: invalid ${noun} properties:\n  ${problems.join('\n  ')}`;
 
+describe('ids unique in their app instance', () => {
+  test('a second user with the same id in one app instance is refused, naming both; in another app instance it is fine', () => {
+    const { stack, appInstance } = base();
+    expect(() => new chime.AppInstanceUser(stack, 'Again', { appInstance, appInstanceUserId: 'u1' })).toThrow(
+      "ChatStack/Again: appInstanceUserId 'u1' is already that of ChatStack/User in app instance ChatStack/Chat; it is unique there: choose another");
+    const other = new chime.AppInstance(stack, 'Other');
+    expect(() => new chime.AppInstanceUser(stack, 'Elsewhere', { appInstance: other, appInstanceUserId: 'u1' })).not.toThrow();
+  });
+
+  test('a second channel with the same channelId in one app instance is refused, and leaving it out is suggested', () => {
+    const { stack, appInstance, user } = base();
+    new chime.Channel(stack, 'Lobby', { appInstance, bearer: user, channelName: 'lobby', channelId: 'lobby' });
+    expect(() => new chime.Channel(stack, 'Hall', { appInstance, bearer: user, channelName: 'hall', channelId: 'lobby' })).toThrow(
+      "ChatStack/Hall: channelId 'lobby' is already that of ChatStack/Lobby in app instance ChatStack/Chat; it is unique there: " +
+      'choose another name, or leave channelId out to have one generated');
+  });
+});
+
 describe('Channel rules', () => {
   test.each([
     ['an empty name', { channelName: '' }, "channelName must be 1-256 characters, without control characters other than tab and newlines (got '')"],
