@@ -13,13 +13,16 @@ import {
   roleAliasNameProblem,
 } from './camera-fleet-rules';
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
+import { arnOfName } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, isDuration, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute } from '../core/removal-policy-rules';
 import { ResourceFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';
+import { SIGNALING_CHANNEL } from '../signaling-channel/signaling-channel-family';
 import { STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
+import { STREAM } from '../stream/stream-family';
 
 /** Camera fleets, for the rules every resource of this library shares (`core/`): identified by their role alias. */
 const CAMERA_FLEET: ResourceFamily = {
@@ -253,30 +256,14 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
   protected cameraRecords(): void {}
 
   /**
-   * One statement for every channel (and one for every stream) of the fleet, by name: an IAM policy holds
-   * a few thousand characters, and a statement per camera would fill it after a few dozen cameras.
+   * One statement for every channel (and one for every stream) of the fleet, by name (`channel/<name>/*`): an IAM
+   * policy holds a few thousand characters, and a statement per camera would fill it after a few dozen cameras.
    */
   private grantViewerOn(viewer: Viewer, camera: Camera): void {
-    const channelArn = this.kinesisVideoArn('channel', camera.cameraName);
-    if (viewer.channels === undefined) {
-      viewer.channels = new iam.PolicyStatement({ actions: CONNECT_AS_VIEWER_ACTIONS, resources: [channelArn] });
-      viewer.grantee.grantPrincipal.addToPrincipalPolicy(viewer.channels);
-    } else {
-      viewer.channels.addResources(channelArn);
+    viewer.channels = addToStatement(viewer, viewer.channels, CONNECT_AS_VIEWER_ACTIONS, arnOfName(this, SIGNALING_CHANNEL, camera.cameraName));
+    if (camera.stream !== undefined) {
+      viewer.streams = addToStatement(viewer, viewer.streams, STREAM_WRITE_ACTIONS, arnOfName(this, STREAM, camera.cameraName));
     }
-    if (camera.stream === undefined) return;
-    const streamArn = this.kinesisVideoArn('stream', camera.cameraName);
-    if (viewer.streams === undefined) {
-      viewer.streams = new iam.PolicyStatement({ actions: STREAM_WRITE_ACTIONS, resources: [streamArn] });
-      viewer.grantee.grantPrincipal.addToPrincipalPolicy(viewer.streams);
-    } else {
-      viewer.streams.addResources(streamArn);
-    }
-  }
-
-  /** `channel/<name>/*` or `stream/<name>/*`: a Kinesis Video ARN ends with a creation time. */
-  private kinesisVideoArn(resource: 'channel' | 'stream', name: string): string {
-    return Stack.of(this).formatArn({ service: 'kinesisvideo', resource, resourceName: `${name}/*` });
   }
 
   /**
@@ -431,6 +418,17 @@ export class CameraFleet extends CameraFleetBase {
   protected cameraRecords(): void {
     this.recordingGranted = true;
   }
+}
+
+/** `resourceArn` added to a viewer's statement of `actions`, which is created (and granted) with the first one. */
+function addToStatement(viewer: Viewer, statement: iam.PolicyStatement | undefined, actions: string[], resourceArn: string): iam.PolicyStatement {
+  if (statement !== undefined) {
+    statement.addResources(resourceArn);
+    return statement;
+  }
+  const created = new iam.PolicyStatement({ actions, resources: [resourceArn] });
+  viewer.grantee.grantPrincipal.addToPrincipalPolicy(created);
+  return created;
 }
 
 /** The attributes of an imported fleet: types, then the names' rules. */

@@ -77,8 +77,8 @@ export const CHANNEL: ResourceFamily = {
 export function chimeTagManager(l2: IConstruct, family: ResourceFamily, resourceType: string, tags?: { [key: string]: string }): TagManager {
   const initial = tags === undefined ? undefined : Object.entries(tags).map(([key, value]) => ({ key, value }));
   const manager = new TagManager(TagType.STANDARD, resourceType, initial, { tagPropertyName: 'Tags' });
-  checkTagsWhenValidated(l2, family, () =>
-    ((manager.renderTags() ?? []) as Array<{ key: string; value: string }>).map(({ key, value }) => ({ key, value })));
+  // A STANDARD tag manager renders `{ key, value }`, as the shared rule reads them.
+  checkTagsWhenValidated(l2, family, () => manager.renderTags() ?? []);
   return manager;
 }
 

@@ -47,16 +47,24 @@ export function checkImportAttributes(scope: IConstruct, id: string, family: Res
 /** The identity of an imported resource, from the attributes `checkImportAttributes` accepted. */
 export function importedIdentity(resource: Resource, family: ResourceFamily, arn?: string, name?: string): ImportedIdentity {
   const resourceName = name ?? nameFromArn(family, arn!);
-  const byName = Stack.of(resource).formatArn({
-    service: family.service,
-    resource: family.arnResourceType,
-    resourceName: family.arnEndsAfterName ? `${resourceName}/*` : resourceName,
-  });
+  const byName = arnOfName(resource, family, resourceName);
   return {
     arn: arn ?? (family.arnEndsAfterName ? arnUnknownToken(resource, family) : byName),
     name: resourceName,
     grantResourceArns: [arn ?? byName],
   };
+}
+
+/**
+ * What names a resource of the family known by its name only, in `scope`'s account and region: its ARN, or
+ * `<type>/<name>/*` where the ARN ends after the name (a channel's or stream's creation time).
+ */
+export function arnOfName(scope: IConstruct, family: ResourceFamily, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: family.service,
+    resource: family.arnResourceType,
+    resourceName: family.arnEndsAfterName ? `${name}/*` : name,
+  });
 }
 
 /** The name in an ARN: parsed when the ARN is known, an `Fn::Select` of its path when it is a token. */

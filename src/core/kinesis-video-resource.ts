@@ -30,7 +30,8 @@ export abstract class KinesisVideoResourceBase extends Resource implements IKine
   protected abstract readonly grantResourceArns: string[];
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    return grantOnResources(grantee, actions, this.grantResourceArns);
+    // Kinesis Video has no resource policies: a grant is always the principal's.
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this.grantResourceArns });
   }
 
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -44,9 +45,4 @@ export abstract class KinesisVideoResourceBase extends Resource implements IKine
 
   /** The dimension that identifies this resource in the service's metrics (`SignalingChannelName`, `StreamName`). */
   protected abstract metricDimensions(): { [name: string]: string };
-}
-
-/** A grant of `actions` on `resourceArns`, added to the grantee's policy (Kinesis Video has no resource policies). */
-export function grantOnResources(grantee: iam.IGrantable, actions: string[], resourceArns: string[]): iam.Grant {
-  return iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
 }

@@ -1,7 +1,6 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { grantOnResources } from '../core/kinesis-video-resource';
 import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_ACTIONS } from '../signaling-channel/channel-actions';
 import { STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
 
@@ -48,7 +47,7 @@ export class ThingChannelGrants {
    */
   public static grantConnectAsMaster(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
     const storage = options.recordsIntoThingStream ? STORAGE_MASTER_ACTIONS : [];
-    const grant = grantOnResources(grantee, [...CONNECT_AS_MASTER_ACTIONS, ...storage], [thingResourceArn(grantee, options, 'channel')]);
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...CONNECT_AS_MASTER_ACTIONS, ...storage], resourceArns: [thingResourceArn(grantee, options, 'channel')] });
     return ThingChannelGrants.withThingStream(grant, grantee, options);
   }
 
@@ -57,14 +56,14 @@ export class ThingChannelGrants {
    * other: the actions of `SignalingChannel.grantConnectAsViewer`, on `channel/${credentials-iot:ThingName}/*`.
    */
   public static grantConnectAsViewer(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
-    const grant = grantOnResources(grantee, CONNECT_AS_VIEWER_ACTIONS, [thingResourceArn(grantee, options, 'channel')]);
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: CONNECT_AS_VIEWER_ACTIONS, resourceArns: [thingResourceArn(grantee, options, 'channel')] });
     return ThingChannelGrants.withThingStream(grant, grantee, options);
   }
 
   /** What a thing's recording needs on the stream named after it: a producer's rights (PutMedia). */
   private static withThingStream(grant: iam.Grant, grantee: iam.IGrantable, options: ThingChannelGrantOptions): iam.Grant {
     if (!options.recordsIntoThingStream) return grant;
-    return grant.combine(grantOnResources(grantee, STREAM_WRITE_ACTIONS, [thingResourceArn(grantee, options, 'stream')]));
+    return grant.combine(iam.Grant.addToPrincipal({ grantee, actions: STREAM_WRITE_ACTIONS, resourceArns: [thingResourceArn(grantee, options, 'stream')] }));
   }
 
   private constructor() {}

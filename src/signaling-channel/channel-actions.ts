@@ -4,7 +4,7 @@
  */
 
 /** What every WebRTC peer needs before it connects, as master or as viewer. */
-export const PEER_ACTIONS = [
+const PEER_ACTIONS = [
   'kinesisvideo:DescribeSignalingChannel',
   'kinesisvideo:GetSignalingChannelEndpoint',
   'kinesisvideo:GetIceServerConfig',

@@ -2,6 +2,8 @@ import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SIGNALING_CHANNEL } from './signaling-channel-family';
+import { arnOfName } from '../core/imported-resource';
 import { STACK_TAG_KEY } from '../handler-shared/handler-contract';
 import { STREAM_NAME_MAX_LENGTH } from '../handler-shared/stream-rules';
 import type { IStream } from '../stream/stream';
@@ -139,7 +141,7 @@ export class ProviderPolicy {
     // Names the handler generates are `<stack name>.<logical id>.<suffix>`; stack names hold no `.`.
     const arns = [this.arn('channel', `${Aws.STACK_NAME}.*`)];
     if (this.explicitNamesFit()) {
-      arns.push(...[...this.explicitChannelNames].sort().map(name => this.arn('channel', `${name}/*`)));
+      arns.push(...[...this.explicitChannelNames].sort().map(name => arnOfName(this.scope, SIGNALING_CHANNEL, name)));
     } else {
       arns.push(this.arn('channel', '*'));
     }

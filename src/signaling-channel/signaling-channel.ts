@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_ACTIONS } from './channel-actions';
+import { SIGNALING_CHANNEL } from './signaling-channel-family';
 import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
 import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
@@ -12,15 +13,11 @@ import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, renamedProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
-import { ResourceFamily } from '../core/resource-family';
 import { checkTagsWhenValidated } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
 import { ChannelAttribute, ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../handler-shared/handler-contract';
 import {
-  CHANNEL_ARN_PATTERN,
   channelNameProblem,
-  channelTagCountProblem,
-  channelTagProblems,
   channelTypeProblem,
   messageTtlProblem,
 } from '../handler-shared/signaling-channel-rules';
@@ -97,24 +94,6 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
    */
   metricTurnConnectedMinutes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
-
-/** Signaling channels, for the rules every resource of this library shares (`core/`). */
-const SIGNALING_CHANNEL: ResourceFamily = {
-  noun: 'signaling channel',
-  service: 'kinesisvideo',
-  arnResourceType: 'channel',
-  arnAttribute: 'signalingChannelArn',
-  nameAttribute: 'signalingChannelName',
-  arnPattern: CHANNEL_ARN_PATTERN,
-  arnFormat: 'arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<creation time>',
-  importsByName: true,
-  nameGeneratedWhenOmitted: true,
-  arnEndsAfterName: true,
-  importsWithArn: ['fromSignalingChannelArn', 'fromSignalingChannelAttributes'],
-  nameProblem: channelNameProblem,
-  tagProblems: channelTagProblems,
-  tagCountProblem: channelTagCountProblem,
-};
 
 /** The dimension of each signaling operation's metrics. */
 const OPERATION_DIMENSION = 'Operation';

@@ -6,23 +6,20 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
+import { STREAM } from './stream-family';
 import { environmentProblem } from '../core/environment-rules';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, enumProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
-import { ResourceFamily } from '../core/resource-family';
 import { checkTagsWhenValidated } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
-import { resourceTagProblems } from '../handler-shared/kinesis-video-rules';
 import {
-  STREAM_ARN_PATTERN,
   dataRetentionProblem,
   deviceNameProblem,
   mediaTypeProblem,
   streamNameProblem,
-  streamTagCountProblem,
 } from '../handler-shared/stream-rules';
 
 /**
@@ -138,24 +135,6 @@ export interface IStream extends IKinesisVideoResource, kinesisVideoRefs.IStream
    */
   metricListFragmentsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
-
-/** Kinesis video streams, for the rules every resource of this library shares (`core/`). */
-const STREAM: ResourceFamily = {
-  noun: 'Kinesis video stream',
-  service: 'kinesisvideo',
-  arnResourceType: 'stream',
-  arnAttribute: 'streamArn',
-  nameAttribute: 'streamName',
-  arnPattern: STREAM_ARN_PATTERN,
-  arnFormat: 'arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation time>',
-  importsByName: true,
-  nameGeneratedWhenOmitted: true,
-  arnEndsAfterName: true,
-  importsWithArn: ['fromStreamArn', 'fromStreamAttributes'],
-  nameProblem: streamNameProblem,
-  tagProblems: resourceTagProblems,
-  tagCountProblem: streamTagCountProblem,
-};
 
 /**
  * What a Kinesis video stream, declared here or imported, can do.
