@@ -19,6 +19,7 @@ import {
   resourceNameProblem,
 } from './chime-rules';
 import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
+import { validationError } from '../core/errors';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, enumProblem, describeValue, shapeProblem, typeProblem } from '../core/property-types';
@@ -145,20 +146,19 @@ export abstract class ChannelBase extends Resource implements IChannel {
   public abstract readonly appInstance: IAppInstance;
 
   public grant(grantee: iam.IGrantable, bearers: IChannelBearer[], ...actions: string[]): iam.Grant {
-    const where = `${this.node.path}: grant`;
     if (!Array.isArray(bearers) || bearers.length === 0) {
-      throw new Error(`${where}: name at least one bearer (an IAppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn): ` +
+      throw validationError(this, `grant: name at least one bearer (an IAppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn): ` +
         `a call to a channel is made as a user or bot, and IAM checks that ARN too (got ${describeValue(bearers)})`);
     }
     if (actions.length === 0) {
-      throw new Error(`${where}: name at least one action`);
+      throw validationError(this, 'grant: name at least one action');
     }
     const problems = bearers.map((bearer, index) =>
       shapeProblem(`bearers[${index}]`, bearer ?? null, 'an IChannelBearer (an AppInstanceUser, or a bot)', ['channelBearerArn', 'appInstance', 'node'])
       ?? bearerAppInstanceProblem(`bearer ${bearer.node.path}`, bearer, this.appInstance))
       .filter((problem): problem is string => problem !== undefined);
     if (problems.length > 0) {
-      throw new Error(`${where}: ${problems.join('; ')}`);
+      throw validationError(this, `grant: ${problems.join('; ')}`);
     }
     const bearerArns = [...new Set(bearers.map(bearer => bearer.channelBearerArn))];
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.channelArn, ...bearerArns] });

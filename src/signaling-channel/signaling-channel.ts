@@ -8,6 +8,7 @@ import { SIGNALING_CHANNEL } from './signaling-channel-family';
 import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
 import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
+import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
@@ -294,7 +295,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     checkImportAttributes(scope, id, SIGNALING_CHANNEL, attrs.signalingChannelArn, attrs.signalingChannelName);
     const mediaStorageProblem = mediaStorageShapeProblem(attrs.mediaStorage);
     if (mediaStorageProblem) {
-      throw new Error(`${scope.node.path}/${id}: ${mediaStorageProblem}`);
+      throw validationError(scope, mediaStorageProblem, `${scope.node.path}/${id}`);
     }
 
     class Import extends SignalingChannelBase {
