@@ -14,19 +14,22 @@ import {
 } from './camera-fleet-rules';
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
 import { validationError } from '../core/errors';
-import { arnOfName } from '../core/imported-resource';
+import { arnOfName } from '../core/resource-arn';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, isDuration, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute } from '../core/removal-policy-rules';
-import { ResourceFamily } from '../core/resource-family';
+import { ArnFamily, NamedFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';
 import { SIGNALING_CHANNEL } from '../signaling-channel/signaling-channel-family';
 import { STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
 import { STREAM } from '../stream/stream-family';
 
-/** Camera fleets, for the rules every resource of this library shares (`core/`): identified by their role alias. */
-const CAMERA_FLEET: ResourceFamily = {
+/**
+ * Camera fleets, for the rules every resource of this library shares (`core/`): identified by their role alias,
+ * whose ARN an import builds from its name. No tags.
+ */
+const CAMERA_FLEET: ArnFamily = {
   noun: 'camera fleet',
   service: 'iot',
   arnResourceType: 'rolealias',
@@ -38,20 +41,12 @@ const CAMERA_FLEET: ResourceFamily = {
   importsWithArn: [],
   nameGeneratedWhenOmitted: true,
   nameProblem: roleAliasNameProblem,
-  tagProblems: () => [],
-  tagCountProblem: () => undefined,
 };
 
 /** aws-cdk-lib's context key for the most resources a stack may hold (default 500). */
 const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 /** The fleet's IoT policy, whose name is unique in an account and region too. */
-const IOT_POLICY: ResourceFamily = {
-  ...CAMERA_FLEET,
-  noun: 'camera fleet\'s IoT policy',
-  arnResourceType: 'policy',
-  nameAttribute: 'policyName',
-  nameProblem: policyNameProblem,
-};
+const IOT_POLICY: NamedFamily = { noun: 'camera fleet\'s IoT policy', nameGeneratedWhenOmitted: true };
 
 /** IAM's limit on the inline policies of one role, in characters (whitespace aside). */
 const IAM_ROLE_INLINE_POLICY_LIMIT = 10_240;
@@ -192,7 +187,6 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
   public addCamera(cameraName: string, options: CameraOptions = {}): Camera {
     checkProperties(this, CAMERA_FLEET, {
       types: [typeProblem('cameraName', cameraName, 'string')],
-      tags: undefined,
       values: () => [['cameraName', cameraName, cameraNameProblem]],
     });
     const existing = this.cameraByName.get(cameraName);
@@ -317,7 +311,7 @@ export class CameraFleet extends CameraFleetBase {
   public static fromCameraFleetAttributes(scope: Construct, id: string, attrs: CameraFleetAttributes): ICameraFleet {
     class Import extends CameraFleetBase {
       public readonly roleAlias = attrs.roleAliasName;
-      public readonly roleAliasArn = Stack.of(this).formatArn({ service: 'iot', resource: 'rolealias', resourceName: attrs.roleAliasName });
+      public readonly roleAliasArn = arnOfName(this, CAMERA_FLEET, attrs.roleAliasName);
       public readonly policyName = attrs.policyName;
       protected readonly recordingAllowed = attrs.recordingAllowed ?? false;
     }
@@ -356,7 +350,6 @@ export class CameraFleet extends CameraFleetBase {
         typeProblem('policyName', props.policyName, 'string'),
         typeProblem('recording', props.recording, 'boolean'),
       ],
-      tags: undefined,
       values: () => [
         ['credentialDuration', isDuration(props.credentialDuration) ? props.credentialDuration!.toSeconds({ integral: false }) : undefined, credentialDurationProblem],
         ['roleAliasName', props.roleAliasName, roleAliasNameProblem],
@@ -440,7 +433,6 @@ function checkFleetAttributes(fleet: Construct, attrs: CameraFleetAttributes): v
       typeProblem('policyName', attrs.policyName, 'string'),
       typeProblem('recordingAllowed', attrs.recordingAllowed, 'boolean'),
     ],
-    tags: undefined,
     values: () => [
       ['roleAliasName', attrs.roleAliasName, roleAliasNameProblem],
       ['policyName', attrs.policyName, policyNameProblem],

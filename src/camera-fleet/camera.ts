@@ -1,11 +1,11 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
-import { cameraNameProblem, cameraRetentionProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
+import { cameraRetentionProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, stringMapProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
-import { ResourceFamily } from '../core/resource-family';
+import { NamedFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { SignalingChannel } from '../signaling-channel/signaling-channel';
 import { Stream } from '../stream/stream';
@@ -60,24 +60,14 @@ export interface CameraOptions {
   readonly attributes?: { [key: string]: string };
 }
 
-/** Cameras, for the rules every resource of this library shares (`core/`): identified by their thing. */
-const CAMERA: ResourceFamily = {
-  noun: 'camera',
-  service: 'iot',
-  arnResourceType: 'thing',
-  arnAttribute: 'thingArn',
-  nameAttribute: 'thingName',
-  arnPattern: /^arn:[\w-]+:iot:[\w-]+:\d{12}:thing\/([a-zA-Z0-9_-]{1,128})$/,
-  arnFormat: 'arn:<partition>:iot:<region>:<account>:thing/<name>',
-  arnEndsAfterName: false,
-  importsWithArn: [],
-  nameProblem: cameraNameProblem,
-  tagProblems: () => [],
-  tagCountProblem: () => undefined,
-};
+/**
+ * Cameras, for the rules every resource of this library shares (`core/`): named in messages, their names unique
+ * (a camera's thing, channel and stream are all named after it); no ARN or tags of their own.
+ */
+const CAMERA: NamedFamily = { noun: 'camera' };
 
 /** A recording camera's stream, as the removal-policy rule names it. */
-const CAMERA_STREAM: ResourceFamily = { ...CAMERA, noun: 'camera\'s stream' };
+const CAMERA_STREAM: NamedFamily = { noun: 'camera\'s stream' };
 
 /** What a fleet hands to its cameras. */
 export interface CameraFleetContext {
@@ -131,7 +121,6 @@ export class Camera extends Construct {
         stringMapProblem('attributes', options.attributes),
         removalPolicyProblem(CAMERA_STREAM, options.streamRemovalPolicy, 'streamRemovalPolicy'),
       ],
-      tags: undefined,
       values: () => [
         ['certificateArn', options.certificateArn, certificateArnProblem],
         // Checked here, under the camera's own option, rather than as the stream's dataRetention.

@@ -6,11 +6,9 @@ import {
   APP_INSTANCE_BOT,
   APP_INSTANCE_USER,
   APP_INSTANCE_USER_RESOURCE_TYPE,
-  applyChimeRemovalPolicy,
-  chimeTagManager,
+  CHIME_REMOVAL_POLICY,
   newChimeResource,
   regionProblems,
-  renderedTags,
 } from './chime-family';
 import { appInstanceOfArn, knownDays, withinAppInstance } from './chime-relations';
 import { expirationDaysProblem, idProblem, metadataProblem, userNameProblem } from './chime-rules';
@@ -18,7 +16,8 @@ import { environmentProblem } from '../core/environment-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, shapeProblem, typeProblem } from '../core/property-types';
-import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
+import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
+import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
 
 /**
@@ -224,7 +223,7 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
     claimUniqueName(this, APP_INSTANCE_USER, 'appInstanceUserId', props.appInstanceUserId, withinAppInstance(props.appInstance, false));
     this.appInstance = props.appInstance;
     this.appInstanceUserId = props.appInstanceUserId;
-    this.tags = chimeTagManager(this, APP_INSTANCE_USER, APP_INSTANCE_USER_RESOURCE_TYPE, props.tags);
+    this.tags = keyValueTagManager(this, APP_INSTANCE_USER, APP_INSTANCE_USER_RESOURCE_TYPE, props.tags, 'Tags');
     const resource = newChimeResource(this, APP_INSTANCE_USER_RESOURCE_TYPE, {
       AppInstanceArn: props.appInstance.appInstanceArn,
       AppInstanceUserId: props.appInstanceUserId,
@@ -236,8 +235,7 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
       },
       Tags: renderedTags(this.tags),
     });
-    applyChimeRemovalPolicy(this, props.removalPolicy);
-    refuseSnapshotByEveryRoute(this, resource, APP_INSTANCE_USER);
+    applyRemovalPolicy(this, resource, APP_INSTANCE_USER, props.removalPolicy, CHIME_REMOVAL_POLICY);
     // Ref is AppInstanceUserArn (the schema's primary identifier).
     this.appInstanceUserArn = Token.asString(resource.ref);
   }

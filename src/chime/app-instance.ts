@@ -1,11 +1,12 @@
 import { IResource, Names, RemovalPolicy, Resource, Token, ITaggable, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, applyChimeRemovalPolicy, chimeTagManager, newChimeResource, regionProblems, renderedTags } from './chime-family';
+import { APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, CHIME_REMOVAL_POLICY, newChimeResource, regionProblems } from './chime-family';
 import { RESOURCE_NAME_MAX_LENGTH, metadataProblem, resourceNameProblem } from './chime-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { typeProblem } from '../core/property-types';
-import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
+import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
+import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 
 /**
  * An Amazon Chime SDK app instance: the container of a messaging app's users, bots and channels.
@@ -119,14 +120,13 @@ export class AppInstance extends Resource implements IAppInstance, ITaggable {
     });
 
     this.appInstanceName = props.appInstanceName ?? Names.uniqueResourceName(this, { maxLength: RESOURCE_NAME_MAX_LENGTH });
-    this.tags = chimeTagManager(this, APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, props.tags);
+    this.tags = keyValueTagManager(this, APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, props.tags, 'Tags');
     const resource = newChimeResource(this, APP_INSTANCE_RESOURCE_TYPE, {
       Name: this.appInstanceName,
       Metadata: props.metadata,
       Tags: renderedTags(this.tags),
     });
-    applyChimeRemovalPolicy(this, props.removalPolicy);
-    refuseSnapshotByEveryRoute(this, resource, APP_INSTANCE);
+    applyRemovalPolicy(this, resource, APP_INSTANCE, props.removalPolicy, CHIME_REMOVAL_POLICY);
     // Ref is AppInstanceArn (the schema's primary identifier).
     this.appInstanceArn = Token.asString(resource.ref);
   }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IAppInstance } from './app-instance';
 import { IChannelBearer } from './app-instance-user';
 import { MODERATE_ACTIONS, READ_ACTIONS, SEND_MESSAGE_ACTIONS } from './channel-actions';
-import { CHANNEL, CHANNEL_RESOURCE_TYPE, applyChimeRemovalPolicy, chimeTagManager, newChimeResource, regionProblems, renderedTags } from './chime-family';
+import { CHANNEL, CHANNEL_RESOURCE_TYPE, CHIME_REMOVAL_POLICY, newChimeResource, regionProblems } from './chime-family';
 import { appInstanceOfArn, appInstancesDiffer, knownDays, withinAppInstance } from './chime-relations';
 import {
   ELASTIC_CHANNEL_REGIONS,
@@ -23,7 +23,8 @@ import { validationError } from '../core/errors';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, enumProblem, describeValue, shapeProblem, typeProblem } from '../core/property-types';
-import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
+import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
+import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
 
 /**
@@ -340,7 +341,7 @@ export class Channel extends ChannelBase implements ITaggable {
     this.appInstance = props.appInstance;
     this.bearer = props.bearer;
     this.channelName = props.channelName;
-    this.tags = chimeTagManager(this, CHANNEL, CHANNEL_RESOURCE_TYPE, props.tags);
+    this.tags = keyValueTagManager(this, CHANNEL, CHANNEL_RESOURCE_TYPE, props.tags, 'Tags');
 
     const elastic = props.elasticConfiguration;
     const arns = (bearers?: IChannelBearer[]) => bearers === undefined || bearers.length === 0
@@ -367,8 +368,7 @@ export class Channel extends ChannelBase implements ITaggable {
       },
       Tags: renderedTags(this.tags),
     });
-    applyChimeRemovalPolicy(this, props.removalPolicy);
-    refuseSnapshotByEveryRoute(this, resource, CHANNEL);
+    applyRemovalPolicy(this, resource, CHANNEL, props.removalPolicy, CHIME_REMOVAL_POLICY);
     // Not `ref`: the schema's primary identifier is [Arn, ChimeBearer], so Ref is `<ARN>|<bearer ARN>`.
     this.channelArn = Token.asString(resource.getAtt('Arn'));
   }

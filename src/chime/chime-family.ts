@@ -1,8 +1,8 @@
 /**
  * What the Chime constructs share: their families for the rules of `src/core/`, and the steps every one of
- * them takes (tags on a CfnResource, the default removal policy, the region).
+ * them takes (the default removal policy, the region).
  */
-import { CfnResource, Lazy, RemovalPolicy, Resource, TagManager, TagType } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   APP_INSTANCE_ARN_PATTERN,
@@ -16,8 +16,8 @@ import {
   userNameProblem,
 } from './chime-rules';
 import { stackRegionProblems } from '../core/environment-rules';
-import { ResourceFamily } from '../core/resource-family';
-import { checkTagsWhenValidated } from '../core/tag-rules';
+import { ArnFamily, ResourceFamily } from '../core/resource-family';
+import { RemovalPolicyDefault } from '../core/removal-policy-rules';
 
 /** The CloudFormation resource types (CloudFormation's own, written as CfnResource: aws-cdk-lib 2.245 has no L1s). */
 export const APP_INSTANCE_RESOURCE_TYPE = 'AWS::Chime::AppInstance';
@@ -70,44 +70,26 @@ export const CHANNEL: ResourceFamily = {
   tagCountProblem: chimeTagCountProblem,
 };
 
-/**
- * A tag manager for a Chime CfnResource (a list of `{ Key, Value }` under `Tags`), so that `Tags.of(scope)`
- * reaches it; its tags are checked again when the app is validated (`Tags.of` adds them after the constructor).
- */
-export function chimeTagManager(l2: IConstruct, family: ResourceFamily, resourceType: string, tags?: { [key: string]: string }): TagManager {
-  const initial = tags === undefined ? undefined : Object.entries(tags).map(([key, value]) => ({ key, value }));
-  const manager = new TagManager(TagType.STANDARD, resourceType, initial, { tagPropertyName: 'Tags' });
-  // A STANDARD tag manager renders `{ key, value }`, as the shared rule reads them.
-  checkTagsWhenValidated(l2, family, () => manager.renderTags() ?? []);
-  return manager;
-}
-
-/** The `Tags` property: the manager's tags in CloudFormation's case, or nothing when there are none. */
-export function renderedTags(manager: TagManager): unknown {
-  return Lazy.any({
-    produce: () => ((manager.renderTags() ?? []) as Array<{ key: string; value: string }>).map(({ key, value }) => ({ Key: key, Value: value })),
-  }, { omitEmptyArray: true });
-}
-
-/** Apply the removal policy given, or the construct's default (RETAIN for every Chime resource). */
-export function applyChimeRemovalPolicy(l2: Resource, removalPolicy: RemovalPolicy | undefined): void {
-  l2.applyRemovalPolicy(removalPolicy ?? RemovalPolicy.RETAIN);
-}
+/** Every Chime resource's default: RETAIN (deleting an app instance, a user or a channel deletes its data for good). */
+export const CHIME_REMOVAL_POLICY: RemovalPolicyDefault = { policy: RemovalPolicy.RETAIN };
 
 /** The stack's region, when known, must offer Chime SDK messaging. */
 export function regionProblems(scope: IConstruct): string[] {
   return stackRegionProblems(scope, messagingRegionProblem);
 }
 
-/** App instance bots, which this library imports (by ARN) to be channel bearers. */
-export const APP_INSTANCE_BOT: ResourceFamily = {
-  ...APP_INSTANCE_USER,
+/** App instance bots, which this library imports (by ARN) to be channel bearers: no tags of theirs are read. */
+export const APP_INSTANCE_BOT: ArnFamily = {
   noun: 'Chime app instance bot',
+  service: 'chime',
+  arnResourceType: 'app-instance',
   arnAttribute: 'appInstanceBotArn',
   nameAttribute: 'appInstanceBotName',
   arnPattern: APP_INSTANCE_BOT_ARN_PATTERN,
   arnFormat: 'arn:<partition>:chime:<region>:<account>:app-instance/<app instance id>/bot/<bot id>',
+  arnEndsAfterName: false,
   importsWithArn: ['ChannelBearer.fromAppInstanceBotArn'],
+  nameProblem: userNameProblem,
 };
 
 /** The resource's CfnResource, typed. */

@@ -1,8 +1,9 @@
-import { Fn, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Resource, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 import { typeProblem } from './property-types';
-import { ResourceFamily } from './resource-family';
+import { arnOfName } from './resource-arn';
+import { ArnFamily } from './resource-family';
 import { describeString } from '../handler-shared/describe-string';
 
 /** Who an imported resource is: what its attributes and grants name. */
@@ -22,7 +23,7 @@ export interface ImportedIdentity {
  * Refuse an import that names nothing, or whose ARN or name the family's rules refuse (checked before the
  * import's construct exists, so that a refused import adds nothing to the tree). Tokens are not checked.
  */
-export function checkImportAttributes(scope: IConstruct, id: string, family: ResourceFamily, arn: unknown, name: unknown): void {
+export function checkImportAttributes(scope: IConstruct, id: string, family: ArnFamily, arn: unknown, name: unknown): void {
   const where = `${scope.node.path}/${id}`;
   if (arn === undefined && name === undefined) {
     throw validationError(scope, family.importsByName
@@ -46,7 +47,7 @@ export function checkImportAttributes(scope: IConstruct, id: string, family: Res
 }
 
 /** The identity of an imported resource, from the attributes `checkImportAttributes` accepted. */
-export function importedIdentity(resource: Resource, family: ResourceFamily, arn?: string, name?: string): ImportedIdentity {
+export function importedIdentity(resource: Resource, family: ArnFamily, arn?: string, name?: string): ImportedIdentity {
   const resourceName = name ?? nameFromArn(family, arn!);
   const byName = arnOfName(resource, family, resourceName);
   return {
@@ -56,20 +57,8 @@ export function importedIdentity(resource: Resource, family: ResourceFamily, arn
   };
 }
 
-/**
- * What names a resource of the family known by its name only, in `scope`'s account and region: its ARN, or
- * `<type>/<name>/*` where the ARN ends after the name (a channel's or stream's creation time).
- */
-export function arnOfName(scope: IConstruct, family: ResourceFamily, name: string): string {
-  return Stack.of(scope).formatArn({
-    service: family.service,
-    resource: family.arnResourceType,
-    resourceName: family.arnEndsAfterName ? `${name}/*` : name,
-  });
-}
-
 /** The name in an ARN: parsed when the ARN is known, an `Fn::Select` of its path when it is a token. */
-function nameFromArn(family: ResourceFamily, arn: string): string {
+function nameFromArn(family: ArnFamily, arn: string): string {
   if (Token.isUnresolved(arn)) {
     // arn:<partition>:<service>:<region>:<account>:<type>/<name>[/<suffix>]
     return Fn.select(1, Fn.split('/', arn));
@@ -83,7 +72,7 @@ function nameFromArn(family: ResourceFamily, arn: string): string {
  * of the import, which the CDK prints first and short. An error thrown while the template resolves would
  * surface deep inside aws-cdk-lib's resolver, under pages of its minified source.
  */
-function arnUnknownToken(resource: Resource, family: ResourceFamily): string {
+function arnUnknownToken(resource: Resource, family: ArnFamily): string {
   let used = false;
   resource.node.addValidation({
     validate: () => used ? [

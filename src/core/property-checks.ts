@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
-import { ResourceFamily } from './resource-family';
+import { NamedFamily, isTaggedFamily } from './resource-family';
 import { tagPropertyProblems } from './tag-rules';
 
 /** A known value and the rule it must follow (a function that returns the problem, or `undefined`). */
@@ -11,8 +11,8 @@ export type ValueCheck = readonly [field: string, value: string | number | undef
 export interface PropertyChecks {
   /** Problems with the properties' types (`property-types.ts`): a JavaScript caller has no compiler to catch them. */
   readonly types: ReadonlyArray<string | undefined>;
-  /** The `tags` property, checked by the family's tag rules. */
-  readonly tags: unknown;
+  /** The `tags` property, checked by the family's tag rules (a family without tags has none to check). */
+  readonly tags?: unknown;
   /**
    * The service's rules for each value: checked when every type is right (a function, so that reading a value,
    * `messageTtl.toSeconds()` say, waits until its type is known), and skipped for tokens.
@@ -26,9 +26,9 @@ export interface PropertyChecks {
  * Refuse a resource's properties with every problem in one error, naming the construct, each field, its value
  * and what is allowed: the same message for every resource family of the library.
  */
-export function checkProperties(l2: IConstruct, family: ResourceFamily, checks: PropertyChecks): void {
+export function checkProperties(l2: IConstruct, family: NamedFamily, checks: PropertyChecks): void {
   const typeProblems = checks.types.filter((problem): problem is string => problem !== undefined);
-  const problems = [...typeProblems, ...tagPropertyProblems(family, checks.tags)];
+  const problems = [...typeProblems, ...isTaggedFamily(family) ? tagPropertyProblems(family, checks.tags) : []];
   if (typeProblems.length === 0) {
     for (const [field, value, rule] of checks.values()) {
       const problem = value === undefined || Token.isUnresolved(value) ? undefined : rule(value);

@@ -1,14 +1,28 @@
 /**
  * What the rules shared by every resource of this library need to know of one family of resources (signaling
- * channels, streams, ...): how to name it in messages, how its ARN reads, and its own rules for names and tags.
+ * channels, streams, cameras, ...), split by the rules that read it: a family declares only what it has.
  *
- * A family is described once, next to its L2, and handed to the shared rules in this folder: imports
- * (`imported-resource.ts`), removal policies, tags, unique names, property types and environments.
+ * - `NamedFamily`: how messages name it (property checks, removal policies, unique names);
+ * - `ArnFamily`: how its ARN reads and how it is imported (`imported-resource.ts`, `resource-arn.ts`);
+ * - `TaggedFamily`: its rules for tags (`tag-rules.ts`).
+ *
+ * A family is described once, next to its L2, and handed to the shared rules in this folder.
  */
-export interface ResourceFamily {
+export interface NamedFamily {
   /** How messages name one resource of the family: 'signaling channel', 'Kinesis video stream'. */
   readonly noun: string;
 
+  /**
+   * Whether a resource of the family gets a generated name when none is given: messages about a duplicate name
+   * then suggest leaving it out.
+   *
+   * @default false
+   */
+  readonly nameGeneratedWhenOmitted?: boolean;
+}
+
+/** A family whose resources have ARNs that this library builds from a name, parses, or imports. */
+export interface ArnFamily extends NamedFamily {
   /** The ARN's service and resource type: `arn:<partition>:<service>:<region>:<account>:<arnResourceType>/...`. */
   readonly service: string;
   readonly arnResourceType: string;
@@ -38,18 +52,21 @@ export interface ResourceFamily {
   /** The static methods that import one with its ARN, for messages: 'fromSignalingChannelArn'. */
   readonly importsWithArn: readonly string[];
 
-  /**
-   * Whether a resource of the family gets a generated name when none is given: messages about a duplicate name
-   * then suggest leaving it out.
-   *
-   * @default false
-   */
-  readonly nameGeneratedWhenOmitted?: boolean;
-
   /** What a name must be, or `undefined` when it is valid. */
   nameProblem(name: string): string | undefined;
+}
 
+/** A family whose resources carry tags. */
+export interface TaggedFamily extends NamedFamily {
   /** Problems with one tag (key and value), and with a number of tags. */
   tagProblems(key: string, value: string): string[];
   tagCountProblem(count: number): string | undefined;
+}
+
+/** A family with ARNs and tags: every L2 of this library over a CfnResource that users import and tag. */
+export interface ResourceFamily extends ArnFamily, TaggedFamily {}
+
+/** Whether the family has tag rules (`checkProperties` checks a `tags` property only then). */
+export function isTaggedFamily(family: NamedFamily): family is TaggedFamily {
+  return typeof (family as Partial<TaggedFamily>).tagProblems === 'function';
 }

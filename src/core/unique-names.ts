@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
-import { ResourceFamily } from './resource-family';
+import { NamedFamily } from './resource-family';
 
 /** The id of the warning that two stacks of one app, in one account and region, declare the same name. */
 const DUPLICATE_NAME_WARNING = 'cdk-kvs-signaling-channel:duplicateName';
@@ -30,7 +30,7 @@ const claimsByApp = new WeakMap<IConstruct, Map<string, IConstruct[]>>();
  */
 export function claimUniqueName(
   resource: IConstruct,
-  family: ResourceFamily,
+  family: NamedFamily,
   field: string,
   name: string | undefined,
   within?: UniqueWithin,

@@ -1,8 +1,11 @@
-import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { arnOfName } from '../core/resource-arn';
+import { ArnFamily } from '../core/resource-family';
 import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_ACTIONS } from '../signaling-channel/channel-actions';
+import { SIGNALING_CHANNEL } from '../signaling-channel/signaling-channel-family';
 import { STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
+import { STREAM } from '../stream/stream-family';
 
 /**
  * The IAM policy variable the AWS IoT credentials provider sets to the name of the thing whose certificate
@@ -47,7 +50,7 @@ export class ThingChannelGrants {
    */
   public static grantConnectAsMaster(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
     const storage = options.recordsIntoThingStream ? STORAGE_MASTER_ACTIONS : [];
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...CONNECT_AS_MASTER_ACTIONS, ...storage], resourceArns: [thingResourceArn(grantee, options, 'channel')] });
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...CONNECT_AS_MASTER_ACTIONS, ...storage], resourceArns: [thingResourceArn(grantee, options, SIGNALING_CHANNEL)] });
     return ThingChannelGrants.withThingStream(grant, grantee, options);
   }
 
@@ -56,14 +59,14 @@ export class ThingChannelGrants {
    * other: the actions of `SignalingChannel.grantConnectAsViewer`, on `channel/${credentials-iot:ThingName}/*`.
    */
   public static grantConnectAsViewer(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: CONNECT_AS_VIEWER_ACTIONS, resourceArns: [thingResourceArn(grantee, options, 'channel')] });
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: CONNECT_AS_VIEWER_ACTIONS, resourceArns: [thingResourceArn(grantee, options, SIGNALING_CHANNEL)] });
     return ThingChannelGrants.withThingStream(grant, grantee, options);
   }
 
   /** What a thing's recording needs on the stream named after it: a producer's rights (PutMedia). */
   private static withThingStream(grant: iam.Grant, grantee: iam.IGrantable, options: ThingChannelGrantOptions): iam.Grant {
     if (!options.recordsIntoThingStream) return grant;
-    return grant.combine(iam.Grant.addToPrincipal({ grantee, actions: STREAM_WRITE_ACTIONS, resourceArns: [thingResourceArn(grantee, options, 'stream')] }));
+    return grant.combine(iam.Grant.addToPrincipal({ grantee, actions: STREAM_WRITE_ACTIONS, resourceArns: [thingResourceArn(grantee, options, STREAM)] }));
   }
 
   private constructor() {}
@@ -75,16 +78,7 @@ export class ThingChannelGrants {
  * grantee's stack (the grantee, or its principal, is a construct), or pseudo parameters of the stack the policy
  * lands in.
  */
-function thingResourceArn(grantee: iam.IGrantable, options: ThingChannelGrantOptions, resource: 'channel' | 'stream'): string {
-  const resourceName = `${IOT_THING_NAME_VARIABLE}/*`;
-  const scope = [grantee, grantee.grantPrincipal].find(candidate => Construct.isConstruct(candidate));
-  if (scope) {
-    return Stack.of(scope as Construct).formatArn({
-      service: 'kinesisvideo',
-      resource,
-      resourceName,
-      region: options.region,
-    });
-  }
-  return `arn:${Aws.PARTITION}:kinesisvideo:${options.region ?? Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${resourceName}`;
+function thingResourceArn(grantee: iam.IGrantable, options: ThingChannelGrantOptions, family: ArnFamily): string {
+  const scope = [grantee, grantee.grantPrincipal].find(candidate => Construct.isConstruct(candidate)) as Construct | undefined;
+  return arnOfName(scope, family, IOT_THING_NAME_VARIABLE, options.region);
 }

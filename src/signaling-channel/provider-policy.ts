@@ -1,12 +1,13 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SIGNALING_CHANNEL } from './signaling-channel-family';
-import { arnOfName } from '../core/imported-resource';
+import { arnOfName, arnOfNamesLike } from '../core/resource-arn';
 import { STACK_TAG_KEY } from '../handler-shared/handler-contract';
 import { STREAM_NAME_MAX_LENGTH } from '../handler-shared/stream-rules';
 import type { IStream } from '../stream/stream';
+import { STREAM } from '../stream/stream-family';
 
 /** Every Kinesis Video action the handler calls. Nothing else: the role is least privilege. */
 const HANDLER_ACTIONS = [
@@ -117,14 +118,14 @@ export class ProviderPolicy {
         new iam.PolicyStatement({
           sid: 'ManageThisStacksChannels',
           actions: STACK_CHANNEL_ACTIONS,
-          resources: [this.arn('channel', '*')],
+          resources: [arnOfNamesLike(this.scope, SIGNALING_CHANNEL, '*')],
           conditions: { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: Aws.STACK_ID } },
         }),
         ...(this.recordingChannelCount === 0 ? [] : [
           new iam.PolicyStatement({
             sid: 'FindStreamChannels',
             actions: MEDIA_STORAGE_STREAM_ACTIONS,
-            resources: this.streamsFit() ? [...this.recordingStreams.keys()] : [this.arn('stream', '*')],
+            resources: this.streamsFit() ? [...this.recordingStreams.keys()] : [arnOfNamesLike(this.scope, STREAM, '*')],
           }),
         ]),
         new iam.PolicyStatement({
@@ -139,17 +140,13 @@ export class ProviderPolicy {
 
   private channelResourceArns(): string[] {
     // Names the handler generates are `<stack name>.<logical id>.<suffix>`; stack names hold no `.`.
-    const arns = [this.arn('channel', `${Aws.STACK_NAME}.*`)];
+    const arns = [arnOfNamesLike(this.scope, SIGNALING_CHANNEL, `${Aws.STACK_NAME}.*`)];
     if (this.explicitNamesFit()) {
       arns.push(...[...this.explicitChannelNames].sort().map(name => arnOfName(this.scope, SIGNALING_CHANNEL, name)));
     } else {
-      arns.push(this.arn('channel', '*'));
+      arns.push(arnOfNamesLike(this.scope, SIGNALING_CHANNEL, '*'));
     }
     return arns;
-  }
-
-  private arn(resource: 'channel' | 'stream', resourceName: string): string {
-    return Stack.of(this.scope).formatArn({ service: 'kinesisvideo', resource, resourceName });
   }
 
   private explicitNamesFit(): boolean {

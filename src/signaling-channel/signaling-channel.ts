@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Lazy, RemovalPolicy, TagManager, TagType, Token, ITaggable } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, TagManager, Token, ITaggable } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
@@ -13,8 +13,8 @@ import { checkImportAttributes, importedIdentity } from '../core/imported-resour
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, renamedProblem, shapeProblem, typeProblem } from '../core/property-types';
-import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
-import { checkTagsWhenValidated } from '../core/tag-rules';
+import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
+import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
 import { ChannelAttribute, ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../handler-shared/handler-contract';
 import {
@@ -331,9 +331,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     this.mediaStorageStream = props.mediaStorage?.stream;
     claimUniqueName(this, SIGNALING_CHANNEL, 'signalingChannelName', props.signalingChannelName);
 
-    this.tags = new TagManager(TagType.KEY_VALUE, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, {
-      tagPropertyName: ChannelProperty.TAGS,
-    });
+    this.tags = keyValueTagManager(this, SIGNALING_CHANNEL, SIGNALING_CHANNEL_RESOURCE_TYPE, props.tags, ChannelProperty.TAGS);
 
     // A CfnResource of its own, not aws-cdk-lib's CustomResource: one construct fewer per channel (a stack
     // holds hundreds), and `node.defaultChild` is the resource itself, so `applyRemovalPolicy`,
@@ -350,19 +348,14 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
         [ChannelProperty.CHANNEL_NAME]: props.signalingChannelName,
         [ChannelProperty.CHANNEL_TYPE]: channelType === SignalingChannelType.SINGLE_MASTER ? undefined : channelType,
         [ChannelProperty.MESSAGE_TTL_SECONDS]: props.messageTtl?.toSeconds({ integral: false }),
-        [ChannelProperty.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }, { omitEmptyArray: true }),
+        [ChannelProperty.TAGS]: renderedTags(this.tags),
         // The stream's ARN token: a stream replaced in the same deployment has a new ARN, and so the
         // channel gets an Update that moves its recording to the new stream.
         [ChannelProperty.MEDIA_STORAGE_STREAM_ARN]: this.mediaStorageStream?.streamArn,
       },
     });
     provider.addChannel(resource, props.signalingChannelName, this, this.mediaStorageStream);
-    if (props.removalPolicy !== undefined && props.removalPolicy !== RemovalPolicy.DESTROY) {
-      this.applyRemovalPolicy(props.removalPolicy);
-    }
-    refuseSnapshotByEveryRoute(this, resource, SIGNALING_CHANNEL);
-    checkTagsWhenValidated(this, SIGNALING_CHANNEL, () =>
-      (this.tags.renderTags() ?? []).map(({ Key, Value }: { Key: string; Value: string }) => ({ key: Key, value: Value })));
+    applyRemovalPolicy(this, resource, SIGNALING_CHANNEL, props.removalPolicy, { policy: RemovalPolicy.DESTROY, leaveOutDestroy: true });
 
     this.resource = resource;
   }

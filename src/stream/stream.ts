@@ -13,7 +13,7 @@ import { checkImportAttributes, importedIdentity } from '../core/imported-resour
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, enumProblem, shapeProblem, typeProblem } from '../core/property-types';
-import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
+import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
 import { checkTagsWhenValidated } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
 import {
@@ -400,9 +400,8 @@ export class Stream extends StreamBase {
       streamStorageConfiguration: props.storageTier ? { defaultStorageTier: props.storageTier } : undefined,
       tags: Object.entries(props.tags ?? {}).map(([key, value]) => ({ key, value })),
     });
-    resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
-    refuseSnapshotByEveryRoute(this, resource, STREAM);
-    checkTagsWhenValidated(this, STREAM, () => resource.tags.renderTags() ?? []);
+    applyRemovalPolicy(this, resource, STREAM, props.removalPolicy, { policy: RemovalPolicy.RETAIN });
+    checkTagsWhenValidated(this, STREAM, resource.tags);
 
     this.dataRetention = dataRetention;
     this.encryptionKey = props.encryptionKey;
