@@ -2,7 +2,7 @@
  * WebRTC ingestion on the channel (`mediaStorage`): the property the handler reads, the synth-time rules,
  * the provider role's extra rights, and the grants a recording master and viewer need.
  */
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Errors, Stack, ValidationError } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -146,11 +146,19 @@ describe('mistakes that would fail at deploy, or never show, refused at synth', 
     expect(() => new SignalingChannel(channels, 'Front', { mediaStorage: { stream } })).toThrow(/Streams\/Recordings is in account 123456789012, region eu-west-1/);
   });
 
-  test('a stream imported by name records nothing: its ARN is needed, and the error is a short validation error', () => {
+  test('a stream imported by name records nothing: its ARN is needed, and the error is a short validation error naming the channel and the import', () => {
     const stack = newStack();
-    new SignalingChannel(stack, 'Front', { mediaStorage: { stream: Stream.fromStreamName(stack, 'ByName', 'recordings') } });
-    expect(() => App.of(stack)!.synth()).toThrow(
-      /^Validation failed with the following errors:\n {2}\[DoorbellStack\/ByName\] streamArn is used, but a Kinesis video stream imported by name has no ARN/);
+    let refusal: unknown;
+    try {
+      new SignalingChannel(stack, 'Front', { mediaStorage: { stream: Stream.fromStreamName(stack, 'ByName', 'recordings') } });
+    } catch (error) {
+      refusal = error;
+    }
+    // aws-cdk-lib's ValidationError (the CLI prints it short, with the construct tree), thrown at the channel.
+    expect(Errors.isValidationError(refusal)).toBe(true);
+    expect((refusal as ValidationError).constructPath).toBe('DoorbellStack/Front');
+    expect((refusal as Error).message).toMatch(
+      /^DoorbellStack\/Front: invalid signaling channel properties:\n {2}mediaStorage.stream DoorbellStack\/ByName was imported by name, and a stream imported by name has no ARN .*: import it with fromStreamArn or fromStreamAttributes$/);
   });
 
   test('from JavaScript: the stream itself as mediaStorage, a number for messageTtl, the old channelName', () => {

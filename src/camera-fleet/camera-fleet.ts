@@ -315,15 +315,9 @@ export class CameraFleet extends CameraFleetBase {
       public readonly policyName = attrs.policyName;
       protected readonly recordingAllowed = attrs.recordingAllowed ?? false;
     }
-    // Checked on the import itself (its path names it in the message), which a refused import leaves out of the tree.
-    const fleet = new Import(scope, id);
-    try {
-      checkFleetAttributes(fleet, attrs);
-    } catch (error) {
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
-    return fleet;
+    // Checked before the import is constructed, so that a refused import leaves nothing in the tree.
+    checkFleetAttributes(scope, id, attrs);
+    return new Import(scope, id);
   }
 
   public readonly roleAlias: string;
@@ -425,9 +419,9 @@ function addToStatement(viewer: Viewer, statement: iam.PolicyStatement | undefin
   return created;
 }
 
-/** The attributes of an imported fleet: types, then the names' rules. */
-function checkFleetAttributes(fleet: Construct, attrs: CameraFleetAttributes): void {
-  checkProperties(fleet, CAMERA_FLEET, {
+/** The attributes of the fleet to be imported as `scope/id`: types, then the names' rules. */
+function checkFleetAttributes(scope: Construct, id: string, attrs: CameraFleetAttributes): void {
+  checkProperties(scope, CAMERA_FLEET, {
     types: [
       typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
       typeProblem('policyName', attrs.policyName, 'string'),
@@ -437,5 +431,5 @@ function checkFleetAttributes(fleet: Construct, attrs: CameraFleetAttributes): v
       ['roleAliasName', attrs.roleAliasName, roleAliasNameProblem],
       ['policyName', attrs.policyName, policyNameProblem],
     ],
-  });
+  }, `${scope.node.path}/${id}`);
 }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { cameraRetentionProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
+import { environmentOfArn, environmentsDiffer } from '../core/environment-rules';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, stringMapProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
@@ -176,11 +177,11 @@ export class Camera extends Construct {
 
   /** A certificate of another account or region than the camera's stack cannot be attached to its thing. */
   private certificateEnvironmentProblems(certificateArn: string | undefined): string[] {
-    if (certificateArn === undefined || Token.isUnresolved(certificateArn)) return [];
-    const [, , , region, account] = certificateArn.split(':');
+    // A malformed ARN is refused by its own rule; only a well-formed one names an account and region.
+    if (certificateArn === undefined || Token.isUnresolved(certificateArn) || certificateArnProblem(certificateArn) !== undefined) return [];
+    const { account, region } = environmentOfArn(this, certificateArn);
     const stack = Stack.of(this);
-    const differs = (fromArn: string, fromStack: string) => !Token.isUnresolved(fromStack) && fromArn !== fromStack;
-    if (!differs(region, stack.region) && !differs(account, stack.account)) return [];
+    if (!environmentsDiffer({ account, region }, stack, true)) return [];
     return [`certificateArn is a certificate of account ${account}, region ${region}, not of the stack's (account ${stack.account}, ` +
       `region ${stack.region}): a thing is attached to a certificate of its own account and region`];
   }

@@ -1,5 +1,41 @@
-import { IResource, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+
+/** An account and a region, either of which may be known only at deploy time (a token). */
+export interface ResourceEnvironment {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** A resource, declared or about to be imported, and where synth knows it to be: what the rules below compare. */
+export interface PlacedResource {
+  readonly node: { readonly path: string };
+  readonly env: ResourceEnvironment;
+}
+
+/**
+ * The environment an ARN names, as aws-cdk-lib's `Resource` reads `environmentFromArn`: its account and region
+ * where the ARN is known at synth, `scope`'s stack's otherwise (a token, or an ARN that leaves them out).
+ */
+export function environmentOfArn(scope: IConstruct, arn: string | undefined): ResourceEnvironment {
+  const stack = Stack.of(scope);
+  const parsed = arn === undefined || Token.isUnresolved(arn) ? undefined : Arn.split(arn, ArnFormat.NO_RESOURCE_NAME);
+  return { account: parsed?.account || stack.account, region: parsed?.region || stack.region };
+}
+
+/**
+ * The resource an import `scope/id` will be, before it is constructed: a refused import must leave nothing in the
+ * tree, so its rules run on this.
+ */
+export function importToBe(scope: IConstruct, id: string, arn: string | undefined): PlacedResource {
+  return { node: { path: `${scope.node.path}/${id}` }, env: environmentOfArn(scope, arn) };
+}
+
+/** Whether two environments differ in region (and, with `sameAccount`, account), where both are known at synth. */
+export function environmentsDiffer(a: ResourceEnvironment, b: ResourceEnvironment, sameAccount: boolean): boolean {
+  const differs = (x: string, y: string) => !Token.isUnresolved(x) && !Token.isUnresolved(y) && x !== y;
+  return differs(a.region, b.region) || (sameAccount && differs(a.account, b.account));
+}
 
 /**
  * The problem with `other` (a stream, a key) living in another region, or with `sameAccount` another account,
@@ -7,17 +43,14 @@ import { IConstruct } from 'constructs';
  */
 export function environmentProblem(
   field: string,
-  owner: IResource,
-  other: IResource,
+  owner: PlacedResource,
+  other: PlacedResource,
   rule: { readonly sameAccount: boolean; readonly why: string },
 ): string | undefined {
-  const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
-  const where = (resource: IResource) => rule.sameAccount
+  if (!environmentsDiffer(owner.env, other.env, rule.sameAccount)) return undefined;
+  const where = (resource: PlacedResource) => rule.sameAccount
     ? `account ${resource.env.account}, region ${resource.env.region}`
     : `region ${resource.env.region}`;
-  const regionDiffers = differs(owner.env.region, other.env.region);
-  const accountDiffers = rule.sameAccount && differs(owner.env.account, other.env.account);
-  if (!regionDiffers && !accountDiffers) return undefined;
   return `${field} ${other.node.path} is in ${where(other)}, not in ${where(owner)} of ${owner.node.path}: ${rule.why}`;
 }
 

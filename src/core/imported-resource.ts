@@ -46,10 +46,22 @@ export function checkImportAttributes(scope: IConstruct, id: string, family: Arn
   }
 }
 
+/** The imports made by name of a family whose ARN ends after the name: they have no ARN. */
+const importsWithoutArn = new WeakSet<IConstruct>();
+
+/**
+ * Whether `resource` was imported by name and so has no ARN (`arnUnknownToken`). Another construct that needs
+ * its ARN asks first, so that the error names both: the construct that needs it, and the import.
+ */
+export function isImportWithoutArn(resource: IConstruct): boolean {
+  return importsWithoutArn.has(resource);
+}
+
 /** The identity of an imported resource, from the attributes `checkImportAttributes` accepted. */
 export function importedIdentity(resource: Resource, family: ArnFamily, arn?: string, name?: string): ImportedIdentity {
   const resourceName = name ?? nameFromArn(family, arn!);
   const byName = arnOfName(resource, family, resourceName);
+  if (arn === undefined && family.arnEndsAfterName) importsWithoutArn.add(resource);
   return {
     arn: arn ?? (family.arnEndsAfterName ? arnUnknownToken(resource, family) : byName),
     name: resourceName,

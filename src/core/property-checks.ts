@@ -24,9 +24,10 @@ export interface PropertyChecks {
 
 /**
  * Refuse a resource's properties with every problem in one error, naming the construct, each field, its value
- * and what is allowed: the same message for every resource family of the library.
+ * and what is allowed: the same message for every resource family of the library. `path` is the construct's
+ * where it does not exist yet (an import's attributes, checked before the import is constructed).
  */
-export function checkProperties(l2: IConstruct, family: NamedFamily, checks: PropertyChecks): void {
+export function checkProperties(scope: IConstruct, family: NamedFamily, checks: PropertyChecks, path: string = scope.node.path): void {
   const typeProblems = checks.types.filter((problem): problem is string => problem !== undefined);
   const problems = [...typeProblems, ...isTaggedFamily(family) ? tagPropertyProblems(family, checks.tags) : []];
   if (typeProblems.length === 0) {
@@ -37,6 +38,6 @@ export function checkProperties(l2: IConstruct, family: NamedFamily, checks: Pro
     problems.push(...checks.relations?.() ?? []);
   }
   if (problems.length > 0) {
-    throw validationError(l2, `invalid ${family.noun} properties:\n  ${problems.join('\n  ')}`);
+    throw validationError(scope, `invalid ${family.noun} properties:\n  ${problems.join('\n  ')}`, path);
   }
 }

@@ -9,7 +9,7 @@ import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
 import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
 import { validationError } from '../core/errors';
-import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
+import { checkImportAttributes, importedIdentity, isImportWithoutArn } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, renamedProblem, shapeProblem, typeProblem } from '../core/property-types';
@@ -23,6 +23,7 @@ import {
   messageTtlProblem,
 } from '../handler-shared/signaling-channel-rules';
 import { IStream } from '../stream/stream';
+import { STREAM } from '../stream/stream-family';
 
 /**
  * The type of a signaling channel.
@@ -397,12 +398,17 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
   }
 
   /**
-   * What the service refuses and synth can know: a stream that keeps no data (NoDataRetentionException at
+   * What the service refuses and synth can know: a stream imported by name (it has no ARN to record into), a
+   * stream that keeps no data (NoDataRetentionException at
    * deploy time), a stream of another account or region (the channel cannot reach it), and the China regions,
    * where WebRTC ingestion is not available.
    */
   private mediaStorageProblems(stream: IStream): string[] {
     const problems: string[] = [];
+    if (isImportWithoutArn(stream)) {
+      problems.push(`mediaStorage.stream ${stream.node.path} was imported by name, and a stream imported by name has no ARN ` +
+        `(it ends with the stream's creation time), which a channel records into: import it with ${STREAM.importsWithArn.join(' or ')}`);
+    }
     const retention = stream.dataRetention;
     if (retention !== undefined && !retention.isUnresolved() && retention.toHours({ integral: false }) === 0) {
       problems.push(`mediaStorage.stream ${stream.node.path} keeps no data (dataRetention ${retention.toHumanString()}): ` +

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Resource } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
@@ -7,7 +7,7 @@ import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
 import { STREAM } from './stream-family';
-import { environmentProblem } from '../core/environment-rules';
+import { PlacedResource, environmentProblem, importToBe } from '../core/environment-rules';
 import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
@@ -351,6 +351,12 @@ export class Stream extends StreamBase {
    */
   public static fromStreamAttributes(scope: Construct, id: string, attrs: StreamAttributes): IStream {
     checkImportAttributes(scope, id, STREAM, attrs.streamArn, attrs.streamName);
+    // The key's region is compared with the import's (its ARN's, or its stack's) before the import is
+    // constructed: a refused import leaves nothing in the tree.
+    const keyProblems = encryptionKeyProblems(importToBe(scope, id, attrs.streamArn), attrs.encryptionKey);
+    if (keyProblems.length > 0) {
+      throw validationError(scope, keyProblems.join('; '), `${scope.node.path}/${id}`);
+    }
 
     class Import extends StreamBase {
       private readonly identity = importedIdentity(this, STREAM, attrs.streamArn, attrs.streamName);
@@ -361,15 +367,7 @@ export class Stream extends StreamBase {
       protected readonly grantResourceArns = this.identity.grantResourceArns;
     }
 
-    // The key's region is compared with the import's (its ARN's, or its stack's): known once it exists. A refused
-    // import leaves nothing in the tree.
-    const stream = new Import(scope, id, { environmentFromArn: attrs.streamArn });
-    const problems = encryptionKeyProblems(stream, attrs.encryptionKey);
-    if (problems.length > 0) {
-      scope.node.tryRemoveChild(id);
-      throw validationError(stream, problems.join('; '));
-    }
-    return stream;
+    return new Import(scope, id, { environmentFromArn: attrs.streamArn });
   }
 
   public readonly streamArn: string;
@@ -440,7 +438,7 @@ export class Stream extends StreamBase {
  * (aws-cdk-lib cannot tell which key it points to), so that `grantRead` and `grantWrite` would silently leave
  * out `kms:Decrypt` and `kms:GenerateDataKey`.
  */
-function encryptionKeyProblems(stream: Resource, key: kms.IKey | undefined): string[] {
+function encryptionKeyProblems(stream: PlacedResource, key: kms.IKey | undefined): string[] {
   if (key === undefined) return [];
   const problems: string[] = [];
   if (aliasWithoutKnownKey(key)) {
