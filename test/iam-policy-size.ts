@@ -6,6 +6,7 @@
  * by the longest realistic values before measuring. Any other intrinsic fails the measurement rather than
  * being counted short.
  */
+import { LONGEST_ARN_PARTS, iamCountedLength } from '../src/core/iam-policy-size';
 
 /** The values that stand in for CloudFormation's pseudo parameters and resource attributes. */
 export interface DeployTimeValues {
@@ -15,18 +16,18 @@ export interface DeployTimeValues {
   readonly attributes: Record<string, string>;
 }
 
-/** IAM's limit on the inline policies of one role, added up, whitespace excluded. */
-export const IAM_ROLE_INLINE_POLICY_LIMIT = 10_240;
+export { IAM_ROLE_INLINE_POLICY_LIMIT } from '../src/core/iam-policy-size';
 
-/** The longest values the pseudo parameters can take in an ARN. */
+/** The longest values the pseudo parameters can take in an ARN: the library's own estimates count with them. */
 export function longestPseudoParameters(stackName: string): Record<string, string> {
+  const { partition, region, account } = LONGEST_ARN_PARTS;
   return {
-    'AWS::Partition': 'aws-us-gov', // the longest partition name
-    'AWS::Region': 'ap-southeast-7', // 14 characters, as long as any region name
-    'AWS::AccountId': '123456789012',
+    'AWS::Partition': partition,
+    'AWS::Region': region,
+    'AWS::AccountId': account,
     'AWS::StackName': stackName,
     // A stack's id is its ARN, ending in a GUID.
-    'AWS::StackId': `arn:aws-us-gov:cloudformation:ap-southeast-7:123456789012:stack/${stackName}/4f2c1a50-0000-11ef-a1b2-0a1b2c3d4e5f`,
+    'AWS::StackId': `arn:${partition}:cloudformation:${region}:${account}:stack/${stackName}/4f2c1a50-0000-11ef-a1b2-0a1b2c3d4e5f`,
     'AWS::URLSuffix': 'amazonaws.com',
   };
 }
@@ -71,5 +72,5 @@ function resolveIntrinsic(name: string, argument: unknown, values: DeployTimeVal
 
 /** The number of characters IAM counts for `document` once its intrinsics are resolved. */
 export function iamPolicyLength(document: unknown, values: DeployTimeValues): number {
-  return JSON.stringify(resolveIntrinsics(document, values)).replace(/\s/g, '').length;
+  return iamCountedLength(resolveIntrinsics(document, values));
 }

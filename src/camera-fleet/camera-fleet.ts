@@ -14,6 +14,7 @@ import {
 } from './camera-fleet-rules';
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
 import { validationError } from '../core/errors';
+import { IAM_ROLE_INLINE_POLICY_LIMIT, iamCountedLength, listedArnLength } from '../core/iam-policy-size';
 import { arnOfName } from '../core/resource-arn';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, isDuration, typeProblem } from '../core/property-types';
@@ -48,10 +49,6 @@ const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 /** The fleet's IoT policy, whose name is unique in an account and region too. */
 const IOT_POLICY: NamedFamily = { noun: 'camera fleet\'s IoT policy', nameGeneratedWhenOmitted: true };
 
-/** IAM's limit on the inline policies of one role, in characters (whitespace aside). */
-const IAM_ROLE_INLINE_POLICY_LIMIT = 10_240;
-/** The longest region name (`ap-southeast-7`, `us-gov-west-1`...), for a stack whose region is a token. */
-const LONGEST_REGION_NAME = 14;
 /** The CLI's context key that makes every stack add a `CDKMetadata` resource. */
 const VERSION_REPORTING_CONTEXT = 'aws:cdk:version-reporting';
 
@@ -228,14 +225,13 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
    */
   private warnOfViewerPoliciesPastIamLimit(): string[] {
     const cameras = [...this.cameraByName.values()];
-    // Counted as IAM counts the policy once CloudFormation resolved it, at the longest the partition, region and
-    // account can be where they are tokens: each ARN with its quotes and comma, and the actions once.
+    // Counted as IAM counts the policy once CloudFormation resolved it (the stack's region where known): each
+    // camera's ARNs, and the actions once.
     const { region } = Stack.of(this);
-    const arnLength = (resource: string, name: string) => 'arn:aws-us-gov:kinesisvideo:'.length
-      + (Token.isUnresolved(region) ? LONGEST_REGION_NAME : region.length) + ':123456789012:'.length + resource.length + name.length + 5;
-    const actionsLength = [...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS].join('","').length;
+    const arnLength = (family: ArnFamily, camera: Camera) => listedArnLength(family, `${camera.cameraName}/*`, region);
+    const actionsLength = iamCountedLength([...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS]);
     const length = actionsLength + cameras.reduce((total, camera) =>
-      total + arnLength('channel/', camera.cameraName) + (camera.stream ? arnLength('stream/', camera.cameraName) : 0), 0);
+      total + arnLength(SIGNALING_CHANNEL, camera) + (camera.stream ? arnLength(STREAM, camera) : 0), 0);
     if (length <= IAM_ROLE_INLINE_POLICY_LIMIT) return [];
     for (const viewer of this.viewers) {
       const principal = Construct.isConstruct(viewer.grantee) ? viewer.grantee.node.path : String(viewer.grantee.grantPrincipal);

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SIGNALING_CHANNEL } from './signaling-channel-family';
+import { listedArnLength } from '../core/iam-policy-size';
 import { arnOfName, arnOfNamesLike } from '../core/resource-arn';
 import { STACK_TAG_KEY } from '../handler-shared/handler-contract';
 import { STREAM_NAME_MAX_LENGTH } from '../handler-shared/stream-rules';
@@ -49,13 +50,8 @@ const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfig
  */
 const EXPLICIT_NAMES_POLICY_BUDGET = 6_000;
 
-/**
- * The characters a listed resource costs in that budget: its name, and the rest of its ARN and quotes
- * (`arn:aws-us-gov:kinesisvideo:ap-southeast-7:123456789012:channel/<name>/*`). A stream is listed by its
- * full ARN, whose name is CloudFormation's to choose when not given: counted at the most it can be.
- */
-const LISTED_ARN_OVERHEAD = 70;
-const STREAM_ARN_OVERHEAD = 80;
+/** A stream's ARN ends with its creation time, in milliseconds: 13 digits. */
+const STREAM_CREATION_TIME = '1700000000000';
 
 /**
  * The provider role's inline policy, planned from the stack's channels: least privilege by name while the names
@@ -155,13 +151,17 @@ export class ProviderPolicy {
 
   /** The streams recorded into are listed one by one while they fit what the channel names leave of the budget. */
   private streamsFit(): boolean {
-    const channels = this.explicitNamesFit() ? this.explicitNamesCost() : LISTED_ARN_OVERHEAD;
-    const streams = [...this.recordingStreams.values()].reduce((total, stream) =>
-      total + (Token.isUnresolved(stream.streamName) ? STREAM_NAME_MAX_LENGTH : stream.streamName.length) + STREAM_ARN_OVERHEAD, 0);
+    const channels = this.explicitNamesFit() ? this.explicitNamesCost() : listedArnLength(SIGNALING_CHANNEL, '*');
+    // A stream is listed by its full ARN, whose name is CloudFormation's to choose when not given: counted at the
+    // longest it can be.
+    const streams = [...this.recordingStreams.values()].reduce((total, stream) => {
+      const name = Token.isUnresolved(stream.streamName) ? 'n'.repeat(STREAM_NAME_MAX_LENGTH) : stream.streamName;
+      return total + listedArnLength(STREAM, `${name}/${STREAM_CREATION_TIME}`);
+    }, 0);
     return channels + streams <= EXPLICIT_NAMES_POLICY_BUDGET;
   }
 
   private explicitNamesCost(): number {
-    return [...this.explicitChannelNames].reduce((total, name) => total + name.length + LISTED_ARN_OVERHEAD, 0);
+    return [...this.explicitChannelNames].reduce((total, name) => total + listedArnLength(SIGNALING_CHANNEL, `${name}/*`), 0);
   }
 }
