@@ -325,7 +325,7 @@ export class CameraFleet extends CameraFleetBase {
   /** The role the credentials provider hands to the cameras: add to it what else they call. */
   public readonly role: iam.Role;
 
-  /** How long the credentials last, in seconds. */
+  /** How long the credentials a device gets last: the role alias's CredentialDurationSeconds. */
   public readonly credentialDuration: Duration;
 
   protected readonly recordingAllowed = true;
@@ -333,19 +333,7 @@ export class CameraFleet extends CameraFleetBase {
 
   constructor(scope: Construct, id: string, props: CameraFleetProps = {}) {
     super(scope, id, { physicalName: props.roleAliasName });
-    checkProperties(this, CAMERA_FLEET, {
-      types: [
-        durationProblem('credentialDuration', props.credentialDuration, 'Duration.hours(1)'),
-        typeProblem('roleAliasName', props.roleAliasName, 'string'),
-        typeProblem('policyName', props.policyName, 'string'),
-        typeProblem('recording', props.recording, 'boolean'),
-      ],
-      values: () => [
-        ['credentialDuration', isDuration(props.credentialDuration) ? props.credentialDuration!.toSeconds({ integral: false }) : undefined, credentialDurationProblem],
-        ['roleAliasName', props.roleAliasName, roleAliasNameProblem],
-        ['policyName', props.policyName, policyNameProblem],
-      ],
-    });
+    this.validateProps(props);
     claimUniqueName(this, CAMERA_FLEET, 'roleAliasName', props.roleAliasName);
     claimUniqueName(this, IOT_POLICY, 'policyName', props.policyName);
     this.recordingGranted = props.recording ?? false;
@@ -401,6 +389,22 @@ export class CameraFleet extends CameraFleetBase {
 
   protected cameraRecords(): void {
     this.recordingGranted = true;
+  }
+
+  private validateProps(props: CameraFleetProps): void {
+    checkProperties(this, CAMERA_FLEET, {
+      types: [
+        durationProblem('credentialDuration', props.credentialDuration, 'Duration.hours(1)'),
+        typeProblem('roleAliasName', props.roleAliasName, 'string'),
+        typeProblem('policyName', props.policyName, 'string'),
+        typeProblem('recording', props.recording, 'boolean'),
+      ],
+      values: () => [
+        ['credentialDuration', isDuration(props.credentialDuration) ? props.credentialDuration!.toSeconds({ integral: false }) : undefined, credentialDurationProblem],
+        ['roleAliasName', props.roleAliasName, roleAliasNameProblem],
+        ['policyName', props.policyName, policyNameProblem],
+      ],
+    });
   }
 }
 

@@ -114,21 +114,7 @@ export class Camera extends Construct {
 
   private constructor(scope: Construct, id: string, cameraName: string, options: CameraOptions, context: CameraFleetContext) {
     super(scope, id);
-    checkProperties(this, CAMERA, {
-      types: [
-        typeProblem('record', options.record, 'boolean'),
-        durationProblem('retention', options.retention, 'Duration.hours(24)'),
-        typeProblem('certificateArn', options.certificateArn, 'string'),
-        stringMapProblem('attributes', options.attributes),
-        removalPolicyProblem(CAMERA_STREAM, options.streamRemovalPolicy, 'streamRemovalPolicy'),
-      ],
-      values: () => [
-        ['certificateArn', options.certificateArn, certificateArnProblem],
-        // Checked here, under the camera's own option, rather than as the stream's dataRetention.
-        ['retention', options.retention?.isUnresolved() ? undefined : options.retention?.toHours({ integral: false }), cameraRetentionProblem],
-      ],
-      relations: () => this.relationProblems(options, context),
-    });
+    this.validateProps(options, context);
     // Before any resource: a second camera of that name in this stack (another fleet's) fails here, not as a
     // duplicate channel name.
     claimUniqueName(this, CAMERA, 'cameraName', cameraName);
@@ -173,6 +159,24 @@ export class Camera extends Construct {
       ];
       for (const attachment of attachments) refuseSnapshotByEveryRoute(this, attachment, CAMERA);
     }
+  }
+
+  private validateProps(options: CameraOptions, context: CameraFleetContext): void {
+    checkProperties(this, CAMERA, {
+      types: [
+        typeProblem('record', options.record, 'boolean'),
+        durationProblem('retention', options.retention, 'Duration.hours(24)'),
+        typeProblem('certificateArn', options.certificateArn, 'string'),
+        stringMapProblem('attributes', options.attributes),
+        removalPolicyProblem(CAMERA_STREAM, options.streamRemovalPolicy, 'streamRemovalPolicy'),
+      ],
+      values: () => [
+        ['certificateArn', options.certificateArn, certificateArnProblem],
+        // Checked here, under the camera's own option, rather than as the stream's dataRetention.
+        ['retention', options.retention?.isUnresolved() ? undefined : options.retention?.toHours({ integral: false }), cameraRetentionProblem],
+      ],
+      relations: () => this.relationProblems(options, context),
+    });
   }
 
   /** A certificate of another account or region than the camera's stack cannot be attached to its thing. */

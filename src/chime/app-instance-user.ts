@@ -194,6 +194,30 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
     super(scope, id);
 
     const expireAfter = props.expireAfter;
+    this.validateProps(props);
+
+    claimUniqueName(this, APP_INSTANCE_USER, 'appInstanceUserId', props.appInstanceUserId, withinAppInstance(props.appInstance, false));
+    this.appInstance = props.appInstance;
+    this.appInstanceUserId = props.appInstanceUserId;
+    this.tags = keyValueTagManager(this, APP_INSTANCE_USER, APP_INSTANCE_USER_RESOURCE_TYPE, props.tags, 'Tags');
+    const resource = newChimeResource(this, APP_INSTANCE_USER_RESOURCE_TYPE, {
+      AppInstanceArn: props.appInstance.appInstanceArn,
+      AppInstanceUserId: props.appInstanceUserId,
+      Name: props.appInstanceUserName ?? props.appInstanceUserId,
+      Metadata: props.metadata,
+      ExpirationSettings: expireAfter === undefined ? undefined : {
+        ExpirationDays: expireAfter.toDays({ integral: false }),
+        ExpirationCriterion: 'CREATED_TIMESTAMP',
+      },
+      Tags: renderedTags(this.tags),
+    });
+    applyRemovalPolicy(this, resource, APP_INSTANCE_USER, props.removalPolicy, CHIME_REMOVAL_POLICY);
+    // Ref is AppInstanceUserArn (the schema's primary identifier).
+    this.appInstanceUserArn = Token.asString(resource.ref);
+  }
+
+  private validateProps(props: AppInstanceUserProps): void {
+    const expireAfter = props.expireAfter;
     checkProperties(this, APP_INSTANCE_USER, {
       types: [
         shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
@@ -219,25 +243,6 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
         })].filter((problem): problem is string => problem !== undefined),
       ],
     });
-
-    claimUniqueName(this, APP_INSTANCE_USER, 'appInstanceUserId', props.appInstanceUserId, withinAppInstance(props.appInstance, false));
-    this.appInstance = props.appInstance;
-    this.appInstanceUserId = props.appInstanceUserId;
-    this.tags = keyValueTagManager(this, APP_INSTANCE_USER, APP_INSTANCE_USER_RESOURCE_TYPE, props.tags, 'Tags');
-    const resource = newChimeResource(this, APP_INSTANCE_USER_RESOURCE_TYPE, {
-      AppInstanceArn: props.appInstance.appInstanceArn,
-      AppInstanceUserId: props.appInstanceUserId,
-      Name: props.appInstanceUserName ?? props.appInstanceUserId,
-      Metadata: props.metadata,
-      ExpirationSettings: expireAfter === undefined ? undefined : {
-        ExpirationDays: expireAfter.toDays({ integral: false }),
-        ExpirationCriterion: 'CREATED_TIMESTAMP',
-      },
-      Tags: renderedTags(this.tags),
-    });
-    applyRemovalPolicy(this, resource, APP_INSTANCE_USER, props.removalPolicy, CHIME_REMOVAL_POLICY);
-    // Ref is AppInstanceUserArn (the schema's primary identifier).
-    this.appInstanceUserArn = Token.asString(resource.ref);
   }
 }
 

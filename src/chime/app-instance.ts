@@ -105,6 +105,21 @@ export class AppInstance extends Resource implements IAppInstance, ITaggable {
     super(scope, id, { physicalName: props.appInstanceName });
     Object.defineProperty(this, APP_INSTANCE_SYMBOL, { value: true });
 
+    this.validateProps(props);
+
+    this.appInstanceName = props.appInstanceName ?? Names.uniqueResourceName(this, { maxLength: RESOURCE_NAME_MAX_LENGTH });
+    this.tags = keyValueTagManager(this, APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, props.tags, 'Tags');
+    const resource = newChimeResource(this, APP_INSTANCE_RESOURCE_TYPE, {
+      Name: this.appInstanceName,
+      Metadata: props.metadata,
+      Tags: renderedTags(this.tags),
+    });
+    applyRemovalPolicy(this, resource, APP_INSTANCE, props.removalPolicy, CHIME_REMOVAL_POLICY);
+    // Ref is AppInstanceArn (the schema's primary identifier).
+    this.appInstanceArn = Token.asString(resource.ref);
+  }
+
+  private validateProps(props: AppInstanceProps): void {
     checkProperties(this, APP_INSTANCE, {
       types: [
         typeProblem('appInstanceName', props.appInstanceName, 'string'),
@@ -118,17 +133,6 @@ export class AppInstance extends Resource implements IAppInstance, ITaggable {
       ],
       relations: () => regionProblems(this),
     });
-
-    this.appInstanceName = props.appInstanceName ?? Names.uniqueResourceName(this, { maxLength: RESOURCE_NAME_MAX_LENGTH });
-    this.tags = keyValueTagManager(this, APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, props.tags, 'Tags');
-    const resource = newChimeResource(this, APP_INSTANCE_RESOURCE_TYPE, {
-      Name: this.appInstanceName,
-      Metadata: props.metadata,
-      Tags: renderedTags(this.tags),
-    });
-    applyRemovalPolicy(this, resource, APP_INSTANCE, props.removalPolicy, CHIME_REMOVAL_POLICY);
-    // Ref is AppInstanceArn (the schema's primary identifier).
-    this.appInstanceArn = Token.asString(resource.ref);
   }
 }
 

@@ -14,6 +14,8 @@ export interface IKinesisVideoResource extends IResource {
 
   /**
    * A CloudWatch metric of this resource, in the `AWS/KinesisVideo` namespace, with the resource's dimension.
+   *
+   * Average over 5 minutes by default (aws-cdk-lib's `Metric`): change either with `props.statistic` and `props.period`.
    */
   metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }

@@ -78,21 +78,29 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
 
   /**
    * Failures of a signaling operation: the average is the failure rate (each call counts 0 or 1).
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Latency of a signaling operation, in milliseconds.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Signaling messages sent and received through the channel.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricMessagesTransferred(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Minutes of TURN relay used by the channel's connections.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricTurnConnectedMinutes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }

@@ -78,61 +78,85 @@ export interface IStream extends IKinesisVideoResource, kinesisVideoRefs.IStream
 
   /**
    * Bytes received by PutMedia.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaIncomingBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Complete fragments received by PutMedia.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaIncomingFragments(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * PutMedia's success rate: each fragment counts 1 when written and 0 when it fails.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Time between a PutMedia request and the service's HTTP response while the connection is established.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Time between the first and the last byte of a fragment received by the service, in milliseconds.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaFragmentIngestionLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Time from when a complete fragment is received to when it is archived.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaFragmentPersistLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Errors while establishing PutMedia connections.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaConnectionErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Error acknowledgements sent to producers during PutMedia.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricPutMediaErrorAckCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Bytes sent to consumers by GetMedia.
+   *
+   * Sum over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricGetMediaOutgoingBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * GetMedia's success rate: each fragment counts 1 when sent and 0 when it fails.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricGetMediaSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * How far GetMedia consumers are behind the head of the stream, in milliseconds.
+   *
+   * Maximum (the slowest consumer) over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricGetMediaMillisBehindNow(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Latency of ListFragments calls, in milliseconds.
+   *
+   * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
    */
   metricListFragmentsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
