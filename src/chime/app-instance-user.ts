@@ -12,7 +12,7 @@ import {
 } from './chime-family';
 import { appInstanceOfArn, knownDays, withinAppInstance } from './chime-relations';
 import { expirationDaysProblem, idProblem, metadataProblem, userNameProblem } from './chime-rules';
-import { environmentProblem } from '../core/environment-rules';
+import { environmentProblems } from '../core/environment-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, shapeProblem, typeProblem } from '../core/property-types';
@@ -237,10 +237,10 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
       ],
       relations: () => [
         ...regionProblems(this),
-        ...[environmentProblem('appInstance', this, props.appInstance, {
+        ...environmentProblems('appInstance', this, props.appInstance, {
           sameAccount: true,
           why: 'a user belongs to an app instance of its own account and region',
-        })].filter((problem): problem is string => problem !== undefined),
+        }),
       ],
     });
   }

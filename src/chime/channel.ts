@@ -18,7 +18,7 @@ import {
   minimumMembershipPercentageProblem,
   resourceNameProblem,
 } from './chime-rules';
-import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
+import { environmentProblems, stackRegionProblems } from '../core/environment-rules';
 import { validationError } from '../core/errors';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
@@ -426,12 +426,13 @@ export class Channel extends ChannelBase implements ITaggable {
 
   /** The rules that involve the app instance, the bearer, the members, the stack's region, and elastic channels. */
   private relationProblems(props: ChannelProps): string[] {
-    const problems = regionProblems(this);
-    const elsewhere = environmentProblem('appInstance', this, props.appInstance, {
-      sameAccount: true,
-      why: 'a channel belongs to an app instance of its own account and region',
-    });
-    if (elsewhere) problems.push(elsewhere);
+    const problems = [
+      ...regionProblems(this),
+      ...environmentProblems('appInstance', this, props.appInstance, {
+        sameAccount: true,
+        why: 'a channel belongs to an app instance of its own account and region',
+      }),
+    ];
     const ofAppInstance = (field: string, bearer: IChannelBearer) => bearerAppInstanceProblem(field, bearer, props.appInstance);
     problems.push(...[
       ofAppInstance(`bearer ${props.bearer.node.path}`, props.bearer),

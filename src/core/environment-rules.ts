@@ -40,18 +40,19 @@ export function environmentsDiffer(a: ResourceEnvironment, b: ResourceEnvironmen
 /**
  * The problem with `other` (a stream, a key) living in another region, or with `sameAccount` another account,
  * than `owner`, where both are known at synth: a resource's `env` is its stack's, or its ARN's for an import.
+ * None, or that one, to spread into a list of problems.
  */
-export function environmentProblem(
+export function environmentProblems(
   field: string,
   owner: PlacedResource,
   other: PlacedResource,
   rule: { readonly sameAccount: boolean; readonly why: string },
-): string | undefined {
-  if (!environmentsDiffer(owner.env, other.env, rule.sameAccount)) return undefined;
+): string[] {
+  if (!environmentsDiffer(owner.env, other.env, rule.sameAccount)) return [];
   const where = (resource: PlacedResource) => rule.sameAccount
     ? `account ${resource.env.account}, region ${resource.env.region}`
     : `region ${resource.env.region}`;
-  return `${field} ${other.node.path} is in ${where(other)}, not in ${where(owner)} of ${owner.node.path}: ${rule.why}`;
+  return [`${field} ${other.node.path} is in ${where(other)}, not in ${where(owner)} of ${owner.node.path}: ${rule.why}`];
 }
 
 /**

@@ -6,7 +6,14 @@
  * - `ArnFamily`: how its ARN reads and how it is imported (`imported-resource.ts`, `resource-arn.ts`);
  * - `TaggedFamily`: its rules for tags (`tag-rules.ts`).
  *
- * A family is described once, next to its L2, and handed to the shared rules in this folder.
+ * A family is described once, next to its L2, and handed to the shared rules in this folder. Every L2 over a
+ * CfnResource takes the same steps with them, in this order, and its constructor says nothing else of them:
+ * 1. `validateProps`: one `checkProperties` call, every problem in one error naming the construct's path;
+ * 2. `claimUniqueName` for each explicit name;
+ * 3. the tag manager, `keyValueTagManager` with the props' map (or the L1's own, given to
+ *    `checkTagsWhenValidated`), and the CfnResource with `renderedTags` as its tag property;
+ * 4. `applyRemovalPolicy`: the family's default, SNAPSHOT refused by every route.
+ * An import is checked (`checkImportAttributes`, `importToBe`) before its construct exists.
  */
 export interface NamedFamily {
   /** How messages name one resource of the family: 'signaling channel', 'Kinesis video stream'. */

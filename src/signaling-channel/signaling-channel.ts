@@ -7,7 +7,7 @@ import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_AC
 import { SIGNALING_CHANNEL } from './signaling-channel-family';
 import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
-import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
+import { environmentProblems, stackRegionProblems } from '../core/environment-rules';
 import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity, isImportWithoutArn } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
@@ -422,11 +422,10 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
       problems.push(`mediaStorage.stream ${stream.node.path} keeps no data (dataRetention ${retention.toHumanString()}): ` +
         'a channel records only into a stream with a data retention period (at least 1 hour)');
     }
-    const elsewhere = environmentProblem('mediaStorage.stream', this, stream, {
+    problems.push(...environmentProblems('mediaStorage.stream', this, stream, {
       sameAccount: true,
       why: 'a channel records only into a stream of its own account and region',
-    });
-    if (elsewhere) problems.push(elsewhere);
+    }));
     problems.push(...stackRegionProblems(this, region => region.startsWith('cn-')
       ? `mediaStorage is not available in the China regions (the stack's region is '${region}'): ` +
         'WebRTC ingestion into a stream is offered outside China only'

@@ -7,7 +7,7 @@ import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
 import { STREAM } from './stream-family';
-import { PlacedResource, environmentProblem, importToBe } from '../core/environment-rules';
+import { PlacedResource, environmentProblems, importToBe } from '../core/environment-rules';
 import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
@@ -470,11 +470,10 @@ function encryptionKeyProblems(stream: PlacedResource, key: kms.IKey | undefined
       'readers and writers would get no kms:Decrypt or kms:GenerateDataKey; give the key itself (kms.Key.fromKeyArn) ' +
       'or an alias with its key (kms.Alias.fromAliasAttributes)');
   }
-  const elsewhere = environmentProblem('encryptionKey', stream, key, {
+  problems.push(...environmentProblems('encryptionKey', stream, key, {
     sameAccount: false,
     why: 'a stream is encrypted with a KMS key of its own region',
-  });
-  if (elsewhere) problems.push(elsewhere);
+  }));
   return problems;
 }
 
