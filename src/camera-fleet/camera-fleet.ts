@@ -15,10 +15,10 @@ import {
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
 import { validationError } from '../core/errors';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamCountedLength, listedArnLength } from '../core/iam-policy-size';
-import { arnOfName } from '../core/resource-arn';
 import { checkProperties } from '../core/property-checks';
 import { durationProblem, isDuration, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute } from '../core/removal-policy-rules';
+import { arnOfName } from '../core/resource-arn';
 import { ArnFamily, NamedFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';

@@ -148,7 +148,7 @@ export abstract class ChannelBase extends Resource implements IChannel {
 
   public grant(grantee: iam.IGrantable, bearers: IChannelBearer[], ...actions: string[]): iam.Grant {
     if (!Array.isArray(bearers) || bearers.length === 0) {
-      throw validationError(this, `grant: name at least one bearer (an IAppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn): ` +
+      throw validationError(this, 'grant: name at least one bearer (an IAppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn): ' +
         `a call to a channel is made as a user or bot, and IAM checks that ARN too (got ${describeValue(bearers)})`);
     }
     if (actions.length === 0) {

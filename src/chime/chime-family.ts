@@ -16,8 +16,8 @@ import {
   userNameProblem,
 } from './chime-rules';
 import { stackRegionProblems } from '../core/environment-rules';
-import { ArnFamily, ResourceFamily } from '../core/resource-family';
 import { RemovalPolicyDefault } from '../core/removal-policy-rules';
+import { ArnFamily, ResourceFamily } from '../core/resource-family';
 
 /** The CloudFormation resource types (CloudFormation's own, written as CfnResource: aws-cdk-lib 2.245 has no L1s). */
 export const APP_INSTANCE_RESOURCE_TYPE = 'AWS::Chime::AppInstance';

@@ -50,7 +50,11 @@ export class ThingChannelGrants {
    */
   public static grantConnectAsMaster(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
     const storage = options.recordsIntoThingStream ? STORAGE_MASTER_ACTIONS : [];
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...CONNECT_AS_MASTER_ACTIONS, ...storage], resourceArns: [thingResourceArn(grantee, options, SIGNALING_CHANNEL)] });
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...CONNECT_AS_MASTER_ACTIONS, ...storage],
+      resourceArns: [thingResourceArn(grantee, options, SIGNALING_CHANNEL)],
+    });
     return ThingChannelGrants.withThingStream(grant, grantee, options);
   }
 
@@ -59,14 +63,22 @@ export class ThingChannelGrants {
    * other: the actions of `SignalingChannel.grantConnectAsViewer`, on `channel/${credentials-iot:ThingName}/*`.
    */
   public static grantConnectAsViewer(grantee: iam.IGrantable, options: ThingChannelGrantOptions = {}): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: CONNECT_AS_VIEWER_ACTIONS, resourceArns: [thingResourceArn(grantee, options, SIGNALING_CHANNEL)] });
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: CONNECT_AS_VIEWER_ACTIONS,
+      resourceArns: [thingResourceArn(grantee, options, SIGNALING_CHANNEL)],
+    });
     return ThingChannelGrants.withThingStream(grant, grantee, options);
   }
 
   /** What a thing's recording needs on the stream named after it: a producer's rights (PutMedia). */
   private static withThingStream(grant: iam.Grant, grantee: iam.IGrantable, options: ThingChannelGrantOptions): iam.Grant {
     if (!options.recordsIntoThingStream) return grant;
-    return grant.combine(iam.Grant.addToPrincipal({ grantee, actions: STREAM_WRITE_ACTIONS, resourceArns: [thingResourceArn(grantee, options, STREAM)] }));
+    return grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: STREAM_WRITE_ACTIONS,
+      resourceArns: [thingResourceArn(grantee, options, STREAM)],
+    }));
   }
 
   private constructor() {}
