@@ -407,9 +407,8 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
 
   /**
    * What the service refuses and synth can know: a stream imported by name (it has no ARN to record into), a
-   * stream that keeps no data (NoDataRetentionException at
-   * deploy time), a stream of another account or region (the channel cannot reach it), and the China regions,
-   * where WebRTC ingestion is not available.
+   * stream that keeps no data (NoDataRetentionException at deploy time), a stream of another account or region
+   * (the channel cannot reach it), and the China regions, where WebRTC ingestion is not available.
    */
   private mediaStorageProblems(stream: IStream): string[] {
     const problems: string[] = [];
