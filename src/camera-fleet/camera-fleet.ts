@@ -13,9 +13,10 @@ import {
   roleAliasNameProblem,
 } from './camera-fleet-rules';
 import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scoped-policy';
+import { validationError } from '../core/errors';
 import { arnOfName } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, isDuration, typeProblem } from '../core/property-types';
+import { durationProblem, isDuration, requiredProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute } from '../core/removal-policy-rules';
 import { ResourceFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
@@ -190,13 +191,13 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
 
   public addCamera(cameraName: string, options: CameraOptions = {}): Camera {
     checkProperties(this, CAMERA_FLEET, {
-      types: [typeProblem('cameraName', cameraName, 'string')],
+      types: [requiredProblem('cameraName', cameraName, 'a string of 1-128 characters') ?? typeProblem('cameraName', cameraName, 'string')],
       tags: undefined,
       values: () => [['cameraName', cameraName, cameraNameProblem]],
     });
     const existing = this.cameraByName.get(cameraName);
     if (existing !== undefined) {
-      throw new Error(`${this.node.path}: camera '${cameraName}' is already in this fleet (${existing.node.path}): ` +
+      throw validationError(this, `camera '${cameraName}' is already in this fleet (${existing.node.path}): ` +
         'a camera\'s thing, channel and stream are named after it, and each name is unique in an account and region: ' +
         'give each camera its own name');
     }
@@ -204,9 +205,9 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
     const certificateHolder = typeof certificate === 'string' && !Token.isUnresolved(certificate)
       ? this.cameraByCertificate.get(certificate) : undefined;
     if (certificateHolder !== undefined) {
-      throw new Error(`${this.node.path}/${cameraName}: certificateArn '${certificate}' is already the certificate of ` +
+      throw validationError(this, `certificateArn '${certificate}' is already the certificate of ` +
         `${certificateHolder.node.path}: it is attached to one thing exclusively (EXCLUSIVE_THING), so that a device can sign ` +
-        'in as its own thing only: give each camera its own certificate');
+        'in as its own thing only: give each camera its own certificate', `${this.node.path}/${cameraName}`);
     }
 
     const camera = Camera._create(this, cameraName, options, { policyName: this.policyName, recordingAllowed: this.recordingAllowed });
@@ -279,7 +280,7 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
     const count = metadata + stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
     if (count <= limit) return;
     const added = resourcesPerCamera({ records: camera.stream !== undefined, hasCertificate: options.certificateArn !== undefined });
-    throw new Error(`${camera.node.path}: camera '${camera.cameraName}' brings stack ${stack.node.path} to ${count} resources, ` +
+    throw validationError(camera, `camera '${camera.cameraName}' brings stack ${stack.node.path} to ${count} resources, ` +
       `more than the ${limit} CloudFormation allows in one stack (this camera adds ${added}: a thing and a channel, ` +
       'a stream when it records, two certificate attachments when it has a certificate). Add further cameras in another ' +
       'stack, through CameraFleet.fromCameraFleetAttributes, or register devices with AWS IoT fleet provisioning');
@@ -435,7 +436,7 @@ function addToStatement(viewer: Viewer, statement: iam.PolicyStatement | undefin
 function checkFleetAttributes(fleet: Construct, attrs: CameraFleetAttributes): void {
   checkProperties(fleet, CAMERA_FLEET, {
     types: [
-      typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
+      requiredProblem('roleAliasName', attrs.roleAliasName, 'a string of 1-128 characters') ?? typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
       typeProblem('policyName', attrs.policyName, 'string'),
       typeProblem('recordingAllowed', attrs.recordingAllowed, 'boolean'),
     ],

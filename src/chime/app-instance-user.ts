@@ -11,13 +11,14 @@ import {
   newChimeResource,
   regionProblems,
   renderedTags,
+  warnWhenRegionUnknown,
 } from './chime-family';
 import { appInstanceOfArn, knownDays, withinAppInstance } from './chime-relations';
 import { expirationDaysProblem, idProblem, metadataProblem, userNameProblem } from './chime-rules';
 import { environmentProblem } from '../core/environment-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, requiredProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
 import { claimUniqueName } from '../core/unique-names';
 
@@ -193,13 +194,15 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
 
   constructor(scope: Construct, id: string, props: AppInstanceUserProps) {
     super(scope, id);
+    warnWhenRegionUnknown(this);
 
     const expireAfter = props.expireAfter;
     checkProperties(this, APP_INSTANCE_USER, {
       types: [
-        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
-        typeProblem('appInstanceUserId', props.appInstanceUserId, 'string') ??
-          (props.appInstanceUserId === undefined ? 'appInstanceUserId is required' : undefined),
+        requiredProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)')
+          ?? shapeProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
+        requiredProblem('appInstanceUserId', props.appInstanceUserId, 'a string of 1-64 characters')
+          ?? typeProblem('appInstanceUserId', props.appInstanceUserId, 'string'),
         typeProblem('appInstanceUserName', props.appInstanceUserName, 'string'),
         typeProblem('metadata', props.metadata, 'string'),
         durationProblem('expireAfter', expireAfter, 'Duration.days(365)'),

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IAppInstance } from './app-instance';
 import { IChannelBearer } from './app-instance-user';
 import { MODERATE_ACTIONS, READ_ACTIONS, SEND_MESSAGE_ACTIONS } from './channel-actions';
-import { CHANNEL, CHANNEL_RESOURCE_TYPE, applyChimeRemovalPolicy, chimeTagManager, newChimeResource, regionProblems, renderedTags } from './chime-family';
+import { CHANNEL, CHANNEL_RESOURCE_TYPE, applyChimeRemovalPolicy, chimeTagManager, newChimeResource, regionProblems, renderedTags, warnWhenRegionUnknown } from './chime-family';
 import { appInstanceOfArn, appInstancesDiffer, knownDays, withinAppInstance } from './chime-relations';
 import {
   ELASTIC_CHANNEL_REGIONS,
@@ -19,9 +19,11 @@ import {
   resourceNameProblem,
 } from './chime-rules';
 import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
+import { validationError } from '../core/errors';
+import { checkGrantActions } from '../core/grant-actions';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, enumProblem, describeValue, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, enumProblem, describeValue, requiredProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
 import { claimUniqueName } from '../core/unique-names';
 
@@ -145,20 +147,20 @@ export abstract class ChannelBase extends Resource implements IChannel {
   public abstract readonly appInstance: IAppInstance;
 
   public grant(grantee: iam.IGrantable, bearers: IChannelBearer[], ...actions: string[]): iam.Grant {
-    const where = `${this.node.path}: grant`;
     if (!Array.isArray(bearers) || bearers.length === 0) {
-      throw new Error(`${where}: name at least one bearer (an IAppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn): ` +
+      throw validationError(this, 'grant: name at least one bearer (an IAppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn): ' +
         `a call to a channel is made as a user or bot, and IAM checks that ARN too (got ${describeValue(bearers)})`);
     }
     if (actions.length === 0) {
-      throw new Error(`${where}: name at least one action`);
+      throw validationError(this, 'grant: name at least one action');
     }
+    checkGrantActions(this, 'grant', 'chime', actions);
     const problems = bearers.map((bearer, index) =>
       shapeProblem(`bearers[${index}]`, bearer ?? null, 'an IChannelBearer (an AppInstanceUser, or a bot)', ['channelBearerArn', 'appInstance', 'node'])
       ?? bearerAppInstanceProblem(`bearer ${bearer.node.path}`, bearer, this.appInstance))
       .filter((problem): problem is string => problem !== undefined);
     if (problems.length > 0) {
-      throw new Error(`${where}: ${problems.join('; ')}`);
+      throw validationError(this, `grant: ${problems.join('; ')}`);
     }
     const bearerArns = [...new Set(bearers.map(bearer => bearer.channelBearerArn))];
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.channelArn, ...bearerArns] });
@@ -336,6 +338,7 @@ export class Channel extends ChannelBase implements ITaggable {
     super(scope, id);
 
     this.validateProps(props);
+    warnWhenRegionUnknown(this);
     claimUniqueName(this, CHANNEL, 'channelId', props.channelId, withinAppInstance(props.appInstance, true));
     this.appInstance = props.appInstance;
     this.bearer = props.bearer;
@@ -388,9 +391,10 @@ export class Channel extends ChannelBase implements ITaggable {
 
     checkProperties(this, CHANNEL, {
       types: [
-        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
-        bearerShape('bearer', props.bearer),
-        props.channelName === undefined ? 'channelName is required' : typeProblem('channelName', props.channelName, 'string'),
+        requiredProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)')
+          ?? shapeProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
+        requiredProblem('bearer', props.bearer, 'an IChannelBearer (an AppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn)') ?? bearerShape('bearer', props.bearer),
+        requiredProblem('channelName', props.channelName, 'a string of 1-256 characters') ?? typeProblem('channelName', props.channelName, 'string'),
         typeProblem('channelId', props.channelId, 'string'),
         enumProblem('mode', props.mode, Object.values(ChannelMode)),
         enumProblem('privacy', props.privacy, Object.values(ChannelPrivacy)),
@@ -398,13 +402,14 @@ export class Channel extends ChannelBase implements ITaggable {
         ...listProblems('members', props.members),
         ...listProblems('moderators', props.moderators),
         ...(elastic === undefined ? [] : [
-          typeProblem('elasticConfiguration.maximumSubChannels', numberOf(elastic, 'maximumSubChannels') ?? null, 'number'),
-          typeProblem('elasticConfiguration.targetMembershipsPerSubChannel', numberOf(elastic, 'targetMembershipsPerSubChannel') ?? null, 'number'),
-          typeProblem('elasticConfiguration.minimumMembershipPercentage', numberOf(elastic, 'minimumMembershipPercentage') ?? null, 'number'),
+          ...['maximumSubChannels', 'targetMembershipsPerSubChannel', 'minimumMembershipPercentage'].map(key =>
+            requiredProblem(`elasticConfiguration.${key}`, numberOf(elastic, key), 'a number') ?? typeProblem(`elasticConfiguration.${key}`, numberOf(elastic, key), 'number')),
         ]),
         ...(expiration === undefined ? [] : [
-          durationProblem('expiration.expireAfter', expiration.expireAfter ?? null, 'Duration.days(30)'),
-          enumProblem('expiration.criterion', expiration.criterion ?? null, Object.values(ChannelExpirationCriterion)),
+          requiredProblem('expiration.expireAfter', expiration.expireAfter, 'a Duration, such as Duration.days(30)')
+            ?? durationProblem('expiration.expireAfter', expiration.expireAfter, 'Duration.days(30)'),
+          requiredProblem('expiration.criterion', expiration.criterion, `a ChannelExpirationCriterion: ${Object.values(ChannelExpirationCriterion).join(', ')}`)
+            ?? enumProblem('expiration.criterion', expiration.criterion, Object.values(ChannelExpirationCriterion)),
         ]),
         removalPolicyProblem(CHANNEL, props.removalPolicy),
       ],

@@ -1,5 +1,6 @@
 import { Fn, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { validationError } from './errors';
 import { typeProblem } from './property-types';
 import { ResourceFamily } from './resource-family';
 import { describeString } from '../handler-shared/describe-string';
@@ -24,9 +25,9 @@ export interface ImportedIdentity {
 export function checkImportAttributes(scope: IConstruct, id: string, family: ResourceFamily, arn: unknown, name: unknown): void {
   const where = `${scope.node.path}/${id}`;
   if (arn === undefined && name === undefined) {
-    throw new Error(family.importsByName
-      ? `${where}: give ${family.arnAttribute}, ${family.nameAttribute} or both to import a ${family.noun}`
-      : `${where}: give ${family.arnAttribute} to import a ${family.noun}`);
+    throw validationError(scope, family.importsByName
+      ? `give ${family.arnAttribute}, ${family.nameAttribute} or both to import a ${family.noun}`
+      : `give ${family.arnAttribute} to import a ${family.noun}`, where);
   }
   const problems = [
     typeProblem(family.arnAttribute, arn, 'string'),
@@ -40,7 +41,7 @@ export function checkImportAttributes(scope: IConstruct, id: string, family: Res
     if (problem) problems.push(`${family.nameAttribute} ${problem}`);
   }
   if (problems.length > 0) {
-    throw new Error(`${where}: ${problems.join('; ')}`);
+    throw validationError(scope, problems.join('; '), where);
   }
 }
 

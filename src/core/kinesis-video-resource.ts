@@ -1,6 +1,7 @@
 import { IResource, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { checkGrantActions } from './grant-actions';
 
 /**
  * What every Kinesis Video resource of this library can do, declared or imported: signaling channels and
@@ -30,6 +31,7 @@ export abstract class KinesisVideoResourceBase extends Resource implements IKine
   protected abstract readonly grantResourceArns: string[];
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    checkGrantActions(this, 'grant', 'kinesisvideo', actions);
     // Kinesis Video has no resource policies: a grant is always the principal's.
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this.grantResourceArns });
   }

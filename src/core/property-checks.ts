@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { validationError } from './errors';
 import { ResourceFamily } from './resource-family';
 import { tagPropertyProblems } from './tag-rules';
 
@@ -36,6 +37,6 @@ export function checkProperties(l2: IConstruct, family: ResourceFamily, checks: 
     problems.push(...checks.relations?.() ?? []);
   }
   if (problems.length > 0) {
-    throw new Error(`${l2.node.path}: invalid ${family.noun} properties:\n  ${problems.join('\n  ')}`);
+    throw validationError(l2, `invalid ${family.noun} properties:\n  ${problems.join('\n  ')}`);
   }
 }

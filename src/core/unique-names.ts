@@ -1,5 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { validationError } from './errors';
 import { ResourceFamily } from './resource-family';
 
 /** The id of the warning that two stacks of one app, in one account and region, declare the same name. */
@@ -47,10 +48,10 @@ export function claimUniqueName(
   const stack = Stack.of(resource);
   const holderInStack = holders.find(holder => Stack.of(holder) === stack);
   if (holderInStack !== undefined) {
-    throw new Error(within
-      ? `${resource.node.path}: ${field} '${name}' is already that of ${holderInStack.node.path} in ${within.description}; ` +
+    throw validationError(resource, within
+      ? `${field} '${name}' is already that of ${holderInStack.node.path} in ${within.description}; ` +
         `it is unique there: ${otherwise}`
-      : `${resource.node.path}: ${field} '${name}' is already the name of ${holderInStack.node.path} in this stack; ` +
+      : `${field} '${name}' is already the name of ${holderInStack.node.path} in this stack; ` +
         `a ${family.noun}'s name is unique in its account and region: ${otherwise}`);
   }
   holders.push(resource);

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ProviderNagSuppressions } from './provider-nag';
 import { ProviderPolicy } from './provider-policy';
+import { validationError } from '../core/errors';
 import { renderSlotTable } from '../handler-shared/channel-slots';
 import { ProviderEnvironment, SERVICE_TIMEOUT_SECONDS } from '../handler-shared/handler-contract';
 import type { IStream } from '../stream/stream';
@@ -134,8 +135,8 @@ export class SignalingChannelProvider extends Construct {
       const streamKey = JSON.stringify(Stack.of(this).resolve(recordsInto.streamArn));
       const recorder = this.streamRecorders.get(streamKey);
       if (recorder !== undefined) {
-        throw new Error(
-          `${channel.node.path}: mediaStorage.stream ${recordsInto.node.path} is the stream ${recorder.node.path} already records ` +
+        throw validationError(channel,
+          `mediaStorage.stream ${recordsInto.node.path} is the stream ${recorder.node.path} already records ` +
           'into; the service maps a stream to one signaling channel: give each channel its own stream');
       }
       this.streamRecorders.set(streamKey, channel);

@@ -8,10 +8,11 @@ import { SIGNALING_CHANNEL } from './signaling-channel-family';
 import { SignalingChannelProvider } from './signaling-channel-provider';
 import { SignalingOperation } from './signaling-operation';
 import { environmentProblem, stackRegionProblems } from '../core/environment-rules';
+import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, renamedProblem, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, enumProblem, renamedProblem, requiredProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute, removalPolicyProblem } from '../core/removal-policy-rules';
 import { checkTagsWhenValidated } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
@@ -98,6 +99,15 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
 /** The dimension of each signaling operation's metrics. */
 const OPERATION_DIMENSION = 'Operation';
 
+/** Refuse a metric method's operation that is not a `SignalingOperation`, naming the method. */
+function checkOperation(channel: SignalingChannelBase, method: string, operation: unknown): void {
+  // A missing one would be the dimension value `undefined`; a string in the wrong case, a dimension that never has data.
+  const problem = requiredProblem('operation', operation,
+    `a SignalingOperation, such as SignalingOperation.CONNECT_AS_VIEWER ('${SignalingOperation.CONNECT_AS_VIEWER}')`)
+    ?? enumProblem('operation', operation, Object.values(SignalingOperation));
+  if (problem !== undefined) throw validationError(channel, `${method}: ${problem}`);
+}
+
 /**
  * What a signaling channel, declared here or imported, can do.
  */
@@ -129,6 +139,7 @@ export abstract class SignalingChannelBase extends KinesisVideoResourceBase impl
   }
 
   public metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    checkOperation(this, 'metricFailure', operation);
     return this.metric('Failure', {
       statistic: cloudwatch.Stats.AVERAGE,
       ...props,
@@ -137,6 +148,7 @@ export abstract class SignalingChannelBase extends KinesisVideoResourceBase impl
   }
 
   public metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    checkOperation(this, 'metricLatency', operation);
     return this.metric('Latency', {
       statistic: cloudwatch.Stats.AVERAGE,
       unit: cloudwatch.Unit.MILLISECONDS,
@@ -294,7 +306,7 @@ export class SignalingChannel extends SignalingChannelBase implements ITaggable 
     checkImportAttributes(scope, id, SIGNALING_CHANNEL, attrs.signalingChannelArn, attrs.signalingChannelName);
     const mediaStorageProblem = mediaStorageShapeProblem(attrs.mediaStorage);
     if (mediaStorageProblem) {
-      throw new Error(`${scope.node.path}/${id}: ${mediaStorageProblem}`);
+      throw validationError(scope, mediaStorageProblem, `${scope.node.path}/${id}`);
     }
 
     class Import extends SignalingChannelBase {
@@ -437,5 +449,6 @@ function mediaStorageShapeProblem(mediaStorage: unknown): string | undefined {
     return 'mediaStorage must be { stream }, the stream wrapped in an object (got the stream itself: write mediaStorage: { stream })';
   }
   const stream = (mediaStorage as Partial<MediaStorage> | null)?.stream;
-  return shapeProblem('mediaStorage.stream', stream ?? null, 'an IStream (a Stream, or an imported one)', ['streamArn', 'grantWrite']);
+  return requiredProblem('mediaStorage.stream', stream, 'an IStream (a Stream, or an imported one)')
+    ?? shapeProblem('mediaStorage.stream', stream, 'an IStream (a Stream, or an imported one)', ['streamArn', 'grantWrite']);
 }

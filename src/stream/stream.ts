@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
 import { STREAM } from './stream-family';
 import { environmentProblem } from '../core/environment-rules';
+import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
@@ -366,7 +367,7 @@ export class Stream extends StreamBase {
     const problems = encryptionKeyProblems(stream, attrs.encryptionKey);
     if (problems.length > 0) {
       scope.node.tryRemoveChild(id);
-      throw new Error(`${stream.node.path}: ${problems.join('; ')}`);
+      throw validationError(scope, problems.join('; '), stream.node.path);
     }
     return stream;
   }
