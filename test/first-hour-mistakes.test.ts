@@ -168,16 +168,16 @@ describe('a missing required prop says "required"', () => {
   test('chime.Channel: the fields of expiration and elasticConfiguration', () => {
     const { stack, appInstance, user } = chimeBase();
     const base = { appInstance, bearer: user, channelName: 'lobby' };
-    expectRefusal(() => new chime.Channel(stack, 'A', { ...base, expiration: { expireAfter: Duration.days(1) } } as chime.ChannelProps),
+    expectRefusal(() => new chime.Channel(stack, 'A', { ...base, expiration: { expireAfter: Duration.days(1) } } as unknown as chime.ChannelProps),
       'ChatStack/A', 'expiration.criterion is required: a ChannelExpirationCriterion: CREATED_TIMESTAMP, LAST_MESSAGE_TIMESTAMP');
-    expectRefusal(() => new chime.Channel(stack, 'B', { ...base, elasticConfiguration: { maximumSubChannels: 2, targetMembershipsPerSubChannel: 2 } } as chime.ChannelProps),
+    expectRefusal(() => new chime.Channel(stack, 'B', { ...base, elasticConfiguration: { maximumSubChannels: 2, targetMembershipsPerSubChannel: 2 } } as unknown as chime.ChannelProps),
       'ChatStack/B', 'elasticConfiguration.minimumMembershipPercentage is required: a number');
   });
 
   test('chime.AppInstanceUser without appInstance or appInstanceUserId', () => {
     const { stack, appInstance } = chimeBase();
     expectRefusal(() => new chime.AppInstanceUser(stack, 'A', { appInstanceUserId: 'a' } as chime.AppInstanceUserProps), 'ChatStack/A', 'appInstance is required');
-    expectRefusal(() => new chime.AppInstanceUser(stack, 'B', { appInstance } as chime.AppInstanceUserProps), 'ChatStack/B',
+    expectRefusal(() => new chime.AppInstanceUser(stack, 'B', { appInstance } as unknown as chime.AppInstanceUserProps), 'ChatStack/B',
       'appInstanceUserId is required: a string of 1-64 characters');
   });
 

@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SERVICE_ACTIONS_FILE, serviceActionsSource } from '../scripts/service-actions';
-import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_ACTIONS } from '../src/signaling-channel/channel-actions';
 import { MODERATE_ACTIONS, READ_ACTIONS, SEND_MESSAGE_ACTIONS } from '../src/chime/channel-actions';
 import { SERVICE_ACTIONS } from '../src/core/service-actions';
+import { CONNECT_AS_MASTER_ACTIONS, CONNECT_AS_VIEWER_ACTIONS, STORAGE_MASTER_ACTIONS } from '../src/signaling-channel/channel-actions';
 import { STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from '../src/stream/stream-actions';
 
 const REPO_ROOT = path.resolve(__dirname, '..');

@@ -22,7 +22,7 @@ import { ResourceFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';
 import { SIGNALING_CHANNEL } from '../signaling-channel/signaling-channel-family';
-import { STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
+import { STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
 import { STREAM } from '../stream/stream-family';
 
 /** Camera fleets, for the rules every resource of this library shares (`core/`): identified by their role alias. */
@@ -102,6 +102,14 @@ export interface ICameraFleet extends IResource {
    * ingestion guide asks of viewers, write to the streams of the cameras that record.
    */
   grantViewer(grantee: iam.IGrantable): void;
+
+  /**
+   * Let `grantee` (an app that plays recordings back) read the stream of every recording camera of this fleet
+   * object, those added before and after the grant, by name (`stream/<camera>/*`): the actions of a stream's
+   * `grantRead` (DescribeStream, GetDataEndpoint, GetMedia, fragments, HLS and DASH sessions, clips, images).
+   * Live viewing is `grantViewer`; a camera that does not record has no stream, so nothing to play back.
+   */
+  grantPlayback(grantee: iam.IGrantable): void;
 }
 
 /**
@@ -163,9 +171,14 @@ export interface CameraFleetAttributes {
   readonly recordingAllowed?: boolean;
 }
 
-/** One grantee of `grantViewer`, and the statements that list the fleet's channels and streams by name. */
+/**
+ * One grantee of `grantViewer` (`live`: connect as viewer, and write to the recording cameras' streams as
+ * WebRTC ingestion asks) or of `grantPlayback` (read the recording cameras' streams), and the statements that
+ * list the fleet's channels and streams by name.
+ */
 interface Viewer {
   readonly grantee: iam.IGrantable;
+  readonly live: boolean;
   channels?: iam.PolicyStatement;
   streams?: iam.PolicyStatement;
 }
@@ -220,7 +233,14 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
   }
 
   public grantViewer(grantee: iam.IGrantable): void {
-    const viewer: Viewer = { grantee };
+    this.addViewer({ grantee, live: true });
+  }
+
+  public grantPlayback(grantee: iam.IGrantable): void {
+    this.addViewer({ grantee, live: false });
+  }
+
+  private addViewer(viewer: Viewer): void {
     if (this.viewers.length === 0) {
       this.node.addValidation({ validate: () => this.warnOfViewerPoliciesPastIamLimit() });
     }
@@ -239,14 +259,16 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
     const { region } = Stack.of(this);
     const arnLength = (resource: string, name: string) => 'arn:aws-us-gov:kinesisvideo:'.length
       + (Token.isUnresolved(region) ? LONGEST_REGION_NAME : region.length) + ':123456789012:'.length + resource.length + name.length + 5;
-    const actionsLength = [...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS].join('","').length;
-    const length = actionsLength + cameras.reduce((total, camera) =>
-      total + arnLength('channel/', camera.cameraName) + (camera.stream ? arnLength('stream/', camera.cameraName) : 0), 0);
-    if (length <= IAM_ROLE_INLINE_POLICY_LIMIT) return [];
+    const streamsLength = cameras.reduce((total, camera) => total + (camera.stream ? arnLength('stream/', camera.cameraName) : 0), 0);
+    const liveLength = [...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS].join('","').length + streamsLength
+      + cameras.reduce((total, camera) => total + arnLength('channel/', camera.cameraName), 0);
+    const playbackLength = STREAM_READ_ACTIONS.join('","').length + streamsLength;
     for (const viewer of this.viewers) {
+      const length = viewer.live ? liveLength : playbackLength;
+      if (length <= IAM_ROLE_INLINE_POLICY_LIMIT) continue;
       const principal = Construct.isConstruct(viewer.grantee) ? viewer.grantee.node.path : String(viewer.grantee.grantPrincipal);
       Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:viewerPolicySize',
-        `grantViewer(${principal}) lists the channels (and streams) of ${cameras.length} cameras in about ${length} ` +
+        `${viewer.live ? 'grantViewer' : 'grantPlayback'}(${principal}) lists the channels (and streams) of ${cameras.length} cameras in about ${length} ` +
         `characters of policy, more than the ${IAM_ROLE_INLINE_POLICY_LIMIT} IAM allows a role: the deployment would fail. Grant ` +
         'that viewer channel/* (or the channels of a name prefix) yourself, or split the fleet across stacks.');
     }
@@ -261,9 +283,12 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
    * policy holds a few thousand characters, and a statement per camera would fill it after a few dozen cameras.
    */
   private grantViewerOn(viewer: Viewer, camera: Camera): void {
-    viewer.channels = addToStatement(viewer, viewer.channels, CONNECT_AS_VIEWER_ACTIONS, arnOfName(this, SIGNALING_CHANNEL, camera.cameraName));
+    if (viewer.live) {
+      viewer.channels = addToStatement(viewer, viewer.channels, CONNECT_AS_VIEWER_ACTIONS, arnOfName(this, SIGNALING_CHANNEL, camera.cameraName));
+    }
     if (camera.stream !== undefined) {
-      viewer.streams = addToStatement(viewer, viewer.streams, STREAM_WRITE_ACTIONS, arnOfName(this, STREAM, camera.cameraName));
+      viewer.streams = addToStatement(viewer, viewer.streams, viewer.live ? STREAM_WRITE_ACTIONS : STREAM_READ_ACTIONS,
+        arnOfName(this, STREAM, camera.cameraName));
     }
   }
 
