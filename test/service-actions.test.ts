@@ -27,7 +27,9 @@ test('no module of the library imports the data package', () => {
 test('every action the library grants itself is in the data, spelled as IAM spells it', () => {
   const actionsOf = (prefix: string) => new Set(SERVICE_ACTIONS[prefix].actions.map(name => `${prefix}:${name}`));
   const kinesisVideo = actionsOf('kinesisvideo');
-  const granted = [...CONNECT_AS_MASTER_ACTIONS, ...CONNECT_AS_VIEWER_ACTIONS, ...STORAGE_MASTER_ACTIONS, ...STREAM_READ_ACTIONS, ...STREAM_WRITE_ACTIONS];
+  const granted = [
+    ...CONNECT_AS_MASTER_ACTIONS, ...CONNECT_AS_VIEWER_ACTIONS, ...STORAGE_MASTER_ACTIONS, ...STREAM_READ_ACTIONS, ...STREAM_WRITE_ACTIONS,
+  ];
   for (const action of granted) expect(kinesisVideo).toContain(action);
   const chimeActions = actionsOf('chime');
   for (const action of [...SEND_MESSAGE_ACTIONS, ...READ_ACTIONS, ...MODERATE_ACTIONS]) expect(chimeActions).toContain(action);
