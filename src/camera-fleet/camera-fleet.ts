@@ -100,6 +100,8 @@ export interface ICameraFleet extends IResource {
    * Let `grantee` (an app that watches cameras) connect as viewer to the channel of every camera of this fleet
    * object, those added before and after the grant, by name (`channel/<camera>/*`); and, as the service's
    * ingestion guide asks of viewers, write to the streams of the cameras that record.
+   *
+   * Live viewing only: playing recordings back is `grantPlayback`.
    */
   grantViewer(grantee: iam.IGrantable): void;
 

@@ -114,7 +114,9 @@ export interface IChannel extends IResource {
    * `x-amz-chime-bearer` header): IAM authorizes such a call against the channel's ARN and the bearer's, so
    * the grant names both, and nothing else. Each bearer must belong to the channel's app instance.
    *
-   * IAM is not all: the service also requires the bearer to be a member, moderator or administrator.
+   * IAM is not all: the service also requires the bearer to be a member, moderator or administrator. Each action
+   * must be one of Amazon Chime's (`chime:<action>`, as the Service Authorization Reference lists them): another is
+   * refused at synth, with the action probably meant.
    */
   grant(grantee: iam.IGrantable, bearers: IChannelBearer[], ...actions: string[]): iam.Grant;
 

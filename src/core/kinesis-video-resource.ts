@@ -10,6 +10,10 @@ import { checkGrantActions } from './grant-actions';
 export interface IKinesisVideoResource extends IResource {
   /**
    * Grant the given actions on this resource to the principal.
+   *
+   * Each action must be one of Kinesis Video Streams' (`kinesisvideo:<action>`, as the Service Authorization
+   * Reference lists them; IAM's wildcards and any case accepted): another is refused at synth, with the action
+   * probably meant.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 

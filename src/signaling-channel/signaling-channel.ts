@@ -77,11 +77,16 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
 
   /**
    * Failures of a signaling operation: the average is the failure rate (each call counts 0 or 1).
+   *
+   * @param operation the operation's dimension: a value of `SignalingOperation` (a missing one, or a string in
+   * another case, is refused at synth, naming the right spelling)
    */
   metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
    * Latency of a signaling operation, in milliseconds.
+   *
+   * @param operation the operation's dimension: a value of `SignalingOperation`, checked as for `metricFailure`
    */
   metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
