@@ -247,6 +247,8 @@ describe('the provider role', () => {
     Annotations.fromStack(past).hasWarning('/TestStack/KinesisVideoSignalingChannelProvider',
       Match.stringLikeRegexp('\\[ack: cdk-kvs-signaling-channel:policyWidened\\]'));
     expect(README).toContain('`cdk-kvs-signaling-channel:policyWidened`');
+    // The camera-fleet section gives the same budget.
+    expect(README).toContain(`about ${namesOf20} names of 20 characters`);
   });
 });
 
