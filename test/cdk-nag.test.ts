@@ -579,7 +579,7 @@ describe('cdk-nag AwsSolutions checks on a CameraFleet', () => {
 });
 
 describe('cdk-nag on Chime SDK messaging channels', () => {
-  test.each(ENVIRONMENTS)('%s with an app instance, users, a channel and its grants has no errors or warnings', (_, env) => {
+  test.each(ENVIRONMENTS)('%s with an app instance, users, a channel and its grants has no errors or warnings but the library\'s region one', (_, env) => {
     const app = new App();
     const stack = new Stack(app, 'ChatStack', { env });
     const appInstance = new chime.AppInstance(stack, 'Chat', { appInstanceName: 'chat' });
@@ -593,7 +593,11 @@ describe('cdk-nag on Chime SDK messaging channels', () => {
     backend.grantConnect(service);
     Aspects.of(app).add(new AwsSolutionsChecks({ logIgnores: true }));
 
-    expect(unsuppressedFindings(stack)).toEqual([]);
+    // Without a region, each Chime resource carries the library's chimeRegionUnknown warning (test/first-hour-mistakes.test.ts).
+    const regionWarnings = env === undefined
+      ? ['Alice', 'Backend', 'Chat', 'Lobby'].map(id => `the region of stack ChatStack is not known at synth (no env region), so synth cannot check it ${id}`)
+      : [];
+    expect(unsuppressedFindings(stack)).toEqual(regionWarnings);
     expect(suppressedFindings(stack)).toEqual([]);
   });
 });

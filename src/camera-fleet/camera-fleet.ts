@@ -16,14 +16,14 @@ import { suppressThingScopedWildcards, thingScopedPolicies } from './thing-scope
 import { validationError } from '../core/errors';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamCountedLength, listedArnLength } from '../core/iam-policy-size';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, isDuration, typeProblem } from '../core/property-types';
+import { durationProblem, isDuration, requiredProblem, typeProblem } from '../core/property-types';
 import { refuseSnapshotByEveryRoute } from '../core/removal-policy-rules';
 import { arnOfName } from '../core/resource-arn';
 import { ArnFamily, NamedFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions';
 import { SIGNALING_CHANNEL } from '../signaling-channel/signaling-channel-family';
-import { STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
+import { STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
 import { STREAM } from '../stream/stream-family';
 
 /**
@@ -92,8 +92,18 @@ export interface ICameraFleet extends IResource {
    * Let `grantee` (an app that watches cameras) connect as viewer to the channel of every camera of this fleet
    * object, those added before and after the grant, by name (`channel/<camera>/*`); and, as the service's
    * ingestion guide asks of viewers, write to the streams of the cameras that record.
+   *
+   * Live viewing only: playing recordings back is `grantPlayback`.
    */
   grantViewer(grantee: iam.IGrantable): void;
+
+  /**
+   * Let `grantee` (an app that plays recordings back) read the stream of every recording camera of this fleet
+   * object, those added before and after the grant, by name (`stream/<camera>/*`): the actions of a stream's
+   * `grantRead` (DescribeStream, GetDataEndpoint, GetMedia, fragments, HLS and DASH sessions, clips, images).
+   * Live viewing is `grantViewer`; a camera that does not record has no stream, so nothing to play back.
+   */
+  grantPlayback(grantee: iam.IGrantable): void;
 }
 
 /**
@@ -155,9 +165,14 @@ export interface CameraFleetAttributes {
   readonly recordingAllowed?: boolean;
 }
 
-/** One grantee of `grantViewer`, and the statements that list the fleet's channels and streams by name. */
+/**
+ * One grantee of `grantViewer` (`live`: connect as viewer, and write to the recording cameras' streams as
+ * WebRTC ingestion asks) or of `grantPlayback` (read the recording cameras' streams), and the statements that
+ * list the fleet's channels and streams by name.
+ */
 interface Viewer {
   readonly grantee: iam.IGrantable;
+  readonly live: boolean;
   channels?: iam.PolicyStatement;
   streams?: iam.PolicyStatement;
 }
@@ -183,7 +198,7 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
 
   public addCamera(cameraName: string, options: CameraOptions = {}): Camera {
     checkProperties(this, CAMERA_FLEET, {
-      types: [typeProblem('cameraName', cameraName, 'string')],
+      types: [requiredProblem('cameraName', cameraName, 'a string of 1-128 characters') ?? typeProblem('cameraName', cameraName, 'string')],
       values: () => [['cameraName', cameraName, cameraNameProblem]],
     });
     const existing = this.cameraByName.get(cameraName);
@@ -211,7 +226,14 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
   }
 
   public grantViewer(grantee: iam.IGrantable): void {
-    const viewer: Viewer = { grantee };
+    this.addViewer({ grantee, live: true });
+  }
+
+  public grantPlayback(grantee: iam.IGrantable): void {
+    this.addViewer({ grantee, live: false });
+  }
+
+  private addViewer(viewer: Viewer): void {
     if (this.viewers.length === 0) {
       this.node.addValidation({ validate: () => this.warnOfViewerPoliciesPastIamLimit() });
     }
@@ -229,14 +251,16 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
     // camera's ARNs, and the actions once.
     const { region } = Stack.of(this);
     const arnLength = (family: ArnFamily, camera: Camera) => listedArnLength(family, `${camera.cameraName}/*`, region);
-    const actionsLength = iamCountedLength([...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS]);
-    const length = actionsLength + cameras.reduce((total, camera) =>
-      total + arnLength(SIGNALING_CHANNEL, camera) + (camera.stream ? arnLength(STREAM, camera) : 0), 0);
-    if (length <= IAM_ROLE_INLINE_POLICY_LIMIT) return [];
+    const streamsLength = cameras.reduce((total, camera) => total + (camera.stream ? arnLength(STREAM, camera) : 0), 0);
+    const liveLength = iamCountedLength([...CONNECT_AS_VIEWER_ACTIONS, ...STREAM_WRITE_ACTIONS]) + streamsLength
+      + cameras.reduce((total, camera) => total + arnLength(SIGNALING_CHANNEL, camera), 0);
+    const playbackLength = iamCountedLength([...STREAM_READ_ACTIONS]) + streamsLength;
     for (const viewer of this.viewers) {
+      const length = viewer.live ? liveLength : playbackLength;
+      if (length <= IAM_ROLE_INLINE_POLICY_LIMIT) continue;
       const principal = Construct.isConstruct(viewer.grantee) ? viewer.grantee.node.path : String(viewer.grantee.grantPrincipal);
       Annotations.of(this).addWarningV2('cdk-kvs-signaling-channel:viewerPolicySize',
-        `grantViewer(${principal}) lists the channels (and streams) of ${cameras.length} cameras in about ${length} ` +
+        `${viewer.live ? 'grantViewer' : 'grantPlayback'}(${principal}) lists the channels (and streams) of ${cameras.length} cameras in about ${length} ` +
         `characters of policy, more than the ${IAM_ROLE_INLINE_POLICY_LIMIT} IAM allows a role: the deployment would fail. Grant ` +
         'that viewer channel/* (or the channels of a name prefix) yourself, or split the fleet across stacks.');
     }
@@ -251,9 +275,12 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
    * policy holds a few thousand characters, and a statement per camera would fill it after a few dozen cameras.
    */
   private grantViewerOn(viewer: Viewer, camera: Camera): void {
-    viewer.channels = addToStatement(viewer, viewer.channels, CONNECT_AS_VIEWER_ACTIONS, arnOfName(this, SIGNALING_CHANNEL, camera.cameraName));
+    if (viewer.live) {
+      viewer.channels = addToStatement(viewer, viewer.channels, CONNECT_AS_VIEWER_ACTIONS, arnOfName(this, SIGNALING_CHANNEL, camera.cameraName));
+    }
     if (camera.stream !== undefined) {
-      viewer.streams = addToStatement(viewer, viewer.streams, STREAM_WRITE_ACTIONS, arnOfName(this, STREAM, camera.cameraName));
+      viewer.streams = addToStatement(viewer, viewer.streams, viewer.live ? STREAM_WRITE_ACTIONS : STREAM_READ_ACTIONS,
+        arnOfName(this, STREAM, camera.cameraName));
     }
   }
 
@@ -423,7 +450,7 @@ function addToStatement(viewer: Viewer, statement: iam.PolicyStatement | undefin
 function checkFleetAttributes(scope: Construct, id: string, attrs: CameraFleetAttributes): void {
   checkProperties(scope, CAMERA_FLEET, {
     types: [
-      typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
+      requiredProblem('roleAliasName', attrs.roleAliasName, 'a string of 1-128 characters') ?? typeProblem('roleAliasName', attrs.roleAliasName, 'string'),
       typeProblem('policyName', attrs.policyName, 'string'),
       typeProblem('recordingAllowed', attrs.recordingAllowed, 'boolean'),
     ],

@@ -9,13 +9,14 @@ import {
   CHIME_REMOVAL_POLICY,
   newChimeResource,
   regionProblems,
+  warnWhenRegionUnknown,
 } from './chime-family';
 import { appInstanceOfArn, knownDays, withinAppInstance } from './chime-relations';
 import { expirationDaysProblem, idProblem, metadataProblem, userNameProblem } from './chime-rules';
 import { environmentProblems } from '../core/environment-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, requiredProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
 import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
@@ -192,6 +193,7 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
 
   constructor(scope: Construct, id: string, props: AppInstanceUserProps) {
     super(scope, id);
+    warnWhenRegionUnknown(this);
 
     const expireAfter = props.expireAfter;
     this.validateProps(props);
@@ -220,9 +222,10 @@ export class AppInstanceUser extends AppInstanceUserBase implements ITaggable {
     const expireAfter = props.expireAfter;
     checkProperties(this, APP_INSTANCE_USER, {
       types: [
-        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
-        typeProblem('appInstanceUserId', props.appInstanceUserId, 'string') ??
-          (props.appInstanceUserId === undefined ? 'appInstanceUserId is required' : undefined),
+        requiredProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)')
+          ?? shapeProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
+        requiredProblem('appInstanceUserId', props.appInstanceUserId, 'a string of 1-64 characters')
+          ?? typeProblem('appInstanceUserId', props.appInstanceUserId, 'string'),
         typeProblem('appInstanceUserName', props.appInstanceUserName, 'string'),
         typeProblem('metadata', props.metadata, 'string'),
         durationProblem('expireAfter', expireAfter, 'Duration.days(365)'),

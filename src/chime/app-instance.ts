@@ -1,6 +1,6 @@
 import { IResource, Names, RemovalPolicy, Resource, Token, ITaggable, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, CHIME_REMOVAL_POLICY, newChimeResource, regionProblems } from './chime-family';
+import { APP_INSTANCE, APP_INSTANCE_RESOURCE_TYPE, CHIME_REMOVAL_POLICY, newChimeResource, regionProblems, warnWhenRegionUnknown } from './chime-family';
 import { RESOURCE_NAME_MAX_LENGTH, metadataProblem, resourceNameProblem } from './chime-rules';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
@@ -104,6 +104,7 @@ export class AppInstance extends Resource implements IAppInstance, ITaggable {
   constructor(scope: Construct, id: string, props: AppInstanceProps = {}) {
     super(scope, id, { physicalName: props.appInstanceName });
     Object.defineProperty(this, APP_INSTANCE_SYMBOL, { value: true });
+    warnWhenRegionUnknown(this);
 
     this.validateProps(props);
 

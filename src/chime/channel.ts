@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IAppInstance } from './app-instance';
 import { IChannelBearer } from './app-instance-user';
 import { MODERATE_ACTIONS, READ_ACTIONS, SEND_MESSAGE_ACTIONS } from './channel-actions';
-import { CHANNEL, CHANNEL_RESOURCE_TYPE, CHIME_REMOVAL_POLICY, newChimeResource, regionProblems } from './chime-family';
+import { CHANNEL, CHANNEL_RESOURCE_TYPE, CHIME_REMOVAL_POLICY, newChimeResource, regionProblems, warnWhenRegionUnknown } from './chime-family';
 import { appInstanceOfArn, appInstancesDiffer, knownDays, withinAppInstance } from './chime-relations';
 import {
   ELASTIC_CHANNEL_REGIONS,
@@ -20,9 +20,10 @@ import {
 } from './chime-rules';
 import { environmentProblems, stackRegionProblems } from '../core/environment-rules';
 import { validationError } from '../core/errors';
+import { checkGrantActions } from '../core/grant-actions';
 import { checkImportAttributes } from '../core/imported-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, enumProblem, describeValue, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, enumProblem, describeValue, requiredProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
 import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
@@ -114,7 +115,9 @@ export interface IChannel extends IResource {
    * `x-amz-chime-bearer` header): IAM authorizes such a call against the channel's ARN and the bearer's, so
    * the grant names both, and nothing else. Each bearer must belong to the channel's app instance.
    *
-   * IAM is not all: the service also requires the bearer to be a member, moderator or administrator.
+   * IAM is not all: the service also requires the bearer to be a member, moderator or administrator. Each action
+   * must be one of Amazon Chime's (`chime:<action>`, as the Service Authorization Reference lists them): another is
+   * refused at synth, with the action probably meant.
    */
   grant(grantee: iam.IGrantable, bearers: IChannelBearer[], ...actions: string[]): iam.Grant;
 
@@ -154,6 +157,7 @@ export abstract class ChannelBase extends Resource implements IChannel {
     if (actions.length === 0) {
       throw validationError(this, 'grant: name at least one action');
     }
+    checkGrantActions(this, 'grant', 'chime', actions);
     const problems = bearers.map((bearer, index) =>
       shapeProblem(`bearers[${index}]`, bearer ?? null, 'an IChannelBearer (an AppInstanceUser, or a bot)', ['channelBearerArn', 'appInstance', 'node'])
       ?? bearerAppInstanceProblem(`bearer ${bearer.node.path}`, bearer, this.appInstance))
@@ -337,6 +341,7 @@ export class Channel extends ChannelBase implements ITaggable {
     super(scope, id);
 
     this.validateProps(props);
+    warnWhenRegionUnknown(this);
     claimUniqueName(this, CHANNEL, 'channelId', props.channelId, withinAppInstance(props.appInstance, true));
     this.appInstance = props.appInstance;
     this.bearer = props.bearer;
@@ -388,9 +393,10 @@ export class Channel extends ChannelBase implements ITaggable {
 
     checkProperties(this, CHANNEL, {
       types: [
-        shapeProblem('appInstance', props.appInstance ?? null, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
-        bearerShape('bearer', props.bearer),
-        props.channelName === undefined ? 'channelName is required' : typeProblem('channelName', props.channelName, 'string'),
+        requiredProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)')
+          ?? shapeProblem('appInstance', props.appInstance, 'an IAppInstance (an AppInstance, or an imported one)', ['appInstanceArn', 'node', 'env']),
+        requiredProblem('bearer', props.bearer, 'an IChannelBearer (an AppInstanceUser, or a bot from ChannelBearer.fromAppInstanceBotArn)') ?? bearerShape('bearer', props.bearer),
+        requiredProblem('channelName', props.channelName, 'a string of 1-256 characters') ?? typeProblem('channelName', props.channelName, 'string'),
         typeProblem('channelId', props.channelId, 'string'),
         enumProblem('mode', props.mode, Object.values(ChannelMode)),
         enumProblem('privacy', props.privacy, Object.values(ChannelPrivacy)),
@@ -398,13 +404,14 @@ export class Channel extends ChannelBase implements ITaggable {
         ...listProblems('members', props.members),
         ...listProblems('moderators', props.moderators),
         ...(elastic === undefined ? [] : [
-          typeProblem('elasticConfiguration.maximumSubChannels', numberOf(elastic, 'maximumSubChannels') ?? null, 'number'),
-          typeProblem('elasticConfiguration.targetMembershipsPerSubChannel', numberOf(elastic, 'targetMembershipsPerSubChannel') ?? null, 'number'),
-          typeProblem('elasticConfiguration.minimumMembershipPercentage', numberOf(elastic, 'minimumMembershipPercentage') ?? null, 'number'),
+          ...['maximumSubChannels', 'targetMembershipsPerSubChannel', 'minimumMembershipPercentage'].map(key =>
+            requiredProblem(`elasticConfiguration.${key}`, numberOf(elastic, key), 'a number') ?? typeProblem(`elasticConfiguration.${key}`, numberOf(elastic, key), 'number')),
         ]),
         ...(expiration === undefined ? [] : [
-          durationProblem('expiration.expireAfter', expiration.expireAfter ?? null, 'Duration.days(30)'),
-          enumProblem('expiration.criterion', expiration.criterion ?? null, Object.values(ChannelExpirationCriterion)),
+          requiredProblem('expiration.expireAfter', expiration.expireAfter, 'a Duration, such as Duration.days(30)')
+            ?? durationProblem('expiration.expireAfter', expiration.expireAfter, 'Duration.days(30)'),
+          requiredProblem('expiration.criterion', expiration.criterion, `a ChannelExpirationCriterion: ${Object.values(ChannelExpirationCriterion).join(', ')}`)
+            ?? enumProblem('expiration.criterion', expiration.criterion, Object.values(ChannelExpirationCriterion)),
         ]),
         removalPolicyProblem(CHANNEL, props.removalPolicy),
       ],

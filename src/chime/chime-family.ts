@@ -11,11 +11,12 @@ import {
   CHANNEL_ARN_PATTERN,
   chimeTagCountProblem,
   chimeTagProblems,
+  MESSAGING_REGIONS,
   messagingRegionProblem,
   resourceNameProblem,
   userNameProblem,
 } from './chime-rules';
-import { stackRegionProblems } from '../core/environment-rules';
+import { stackRegionProblems, warnWhenStackRegionUnknown } from '../core/environment-rules';
 import { RemovalPolicyDefault } from '../core/removal-policy-rules';
 import { ArnFamily, ResourceFamily } from '../core/resource-family';
 
@@ -76,6 +77,12 @@ export const CHIME_REMOVAL_POLICY: RemovalPolicyDefault = { policy: RemovalPolic
 /** The stack's region, when known, must offer Chime SDK messaging. */
 export function regionProblems(scope: IConstruct): string[] {
   return stackRegionProblems(scope, messagingRegionProblem);
+}
+
+/** A Chime resource in a stack of unknown region gets a synth warning naming the regions the service is offered in. */
+export function warnWhenRegionUnknown(scope: IConstruct): void {
+  warnWhenStackRegionUnknown(scope, 'chimeRegionUnknown',
+    `Amazon Chime SDK messaging is offered only in ${MESSAGING_REGIONS.join(' and ')}`);
 }
 
 /** App instance bots, which this library imports (by ARN) to be channel bearers: no tags of theirs are read. */

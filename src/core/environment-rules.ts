@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /** An account and a region, either of which may be known only at deploy time (a token). */
@@ -63,4 +63,17 @@ export function stackRegionProblems(scope: IConstruct, rule: (region: string) =>
   const region = Stack.of(scope).region;
   const problem = Token.isUnresolved(region) ? undefined : rule(region);
   return problem === undefined ? [] : [problem];
+}
+
+/**
+ * A synth warning on `scope` when its stack's region is unknown (a region-agnostic stack, whose region is a
+ * token): synth cannot refuse a region where the feature is not offered, so it says where it is, rather than let
+ * the deployment find out. `id` is the warning's id after the library's prefix (what `acknowledgeWarning` takes).
+ */
+export function warnWhenStackRegionUnknown(scope: IConstruct, id: string, offeredIn: string): void {
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(stack.region)) return;
+  Annotations.of(scope).addWarningV2(`cdk-kvs-signaling-channel:${id}`,
+    `the region of stack ${stack.node.path} is not known at synth (no env region), so synth cannot check it: ${offeredIn}. ` +
+    'Give the stack env: { region } to have it checked; deployed elsewhere, the stack fails.');
 }

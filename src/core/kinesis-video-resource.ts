@@ -1,6 +1,7 @@
 import { IResource, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { checkGrantActions } from './grant-actions';
 
 /**
  * What every Kinesis Video resource of this library can do, declared or imported: signaling channels and
@@ -9,6 +10,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 export interface IKinesisVideoResource extends IResource {
   /**
    * Grant the given actions on this resource to the principal.
+   *
+   * Each action must be one of Kinesis Video Streams' (`kinesisvideo:<action>`, as the Service Authorization
+   * Reference lists them; IAM's wildcards and any case accepted): another is refused at synth, with the action
+   * probably meant.
    */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
@@ -32,6 +37,7 @@ export abstract class KinesisVideoResourceBase extends Resource implements IKine
   protected abstract readonly grantResourceArns: string[];
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    checkGrantActions(this, 'grant', 'kinesisvideo', actions);
     // Kinesis Video has no resource policies: a grant is always the principal's.
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: this.grantResourceArns });
   }

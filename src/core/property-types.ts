@@ -30,10 +30,24 @@ export function stringMapProblem(field: string, value: unknown): string | undefi
     : `${field} must map strings to strings: ${field}[${describeString(notString[0])}] is ${describeValue(notString[1])}`;
 }
 
-/** One of an enum's values. */
+/**
+ * One of an enum's values. A string that differs from one only in case, `_` or `-` (`connectAsViewer`, the
+ * member's name `CONNECT_AS_VIEWER`) is named with the right spelling: JavaScript callers type these by hand.
+ */
 export function enumProblem(field: string, value: unknown, allowed: readonly string[]): string | undefined {
   if (value === undefined || (typeof value === 'string' && allowed.includes(value))) return undefined;
-  return `${field} must be one of ${allowed.join(', ')} (got ${describeValue(value)})`;
+  const spelling = (text: string) => text.replace(/[_-]/g, '').toLowerCase();
+  const meant = typeof value === 'string' ? allowed.find(candidate => spelling(candidate) === spelling(value)) : undefined;
+  return `${field} must be one of ${allowed.join(', ')} (got ${describeValue(value)}` +
+    (meant === undefined ? ')' : `: did you mean '${meant}'? The values are case-sensitive)`);
+}
+
+/**
+ * A value that must be given (a required property, or an argument a JavaScript caller left out): said as
+ * "required", with what belongs there, rather than as the shape `undefined` lacks.
+ */
+export function requiredProblem(field: string, value: unknown, typeName: string): string | undefined {
+  return value === undefined || value === null ? `${field} is required: ${typeName}` : undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity, isImportWithoutArn } from '../core/imported-resource';
 import { IKinesisVideoResource, KinesisVideoResourceBase } from '../core/kinesis-video-resource';
 import { checkProperties } from '../core/property-checks';
-import { durationProblem, renamedProblem, shapeProblem, typeProblem } from '../core/property-types';
+import { durationProblem, enumProblem, renamedProblem, requiredProblem, shapeProblem, typeProblem } from '../core/property-types';
 import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
 import { keyValueTagManager, renderedTags } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
@@ -80,6 +80,9 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
    * Failures of a signaling operation: the average is the failure rate (each call counts 0 or 1).
    *
    * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
+   *
+   * @param operation the operation's dimension: a value of `SignalingOperation` (a missing one, or a string in
+   * another case, is refused at synth, naming the right spelling)
    */
   metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
@@ -87,6 +90,8 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
    * Latency of a signaling operation, in milliseconds.
    *
    * Average over 5 minutes by default: change either with `props.statistic` and `props.period`.
+   *
+   * @param operation the operation's dimension: a value of `SignalingOperation`, checked as for `metricFailure`
    */
   metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
@@ -107,6 +112,15 @@ export interface ISignalingChannel extends IKinesisVideoResource, kinesisVideoRe
 
 /** The dimension of each signaling operation's metrics. */
 const OPERATION_DIMENSION = 'Operation';
+
+/** Refuse a metric method's operation that is not a `SignalingOperation`, naming the method. */
+function checkOperation(channel: SignalingChannelBase, method: string, operation: unknown): void {
+  // A missing one would be the dimension value `undefined`; a string in the wrong case, a dimension that never has data.
+  const problem = requiredProblem('operation', operation,
+    `a SignalingOperation, such as SignalingOperation.CONNECT_AS_VIEWER ('${SignalingOperation.CONNECT_AS_VIEWER}')`)
+    ?? enumProblem('operation', operation, Object.values(SignalingOperation));
+  if (problem !== undefined) throw validationError(channel, `${method}: ${problem}`);
+}
 
 /**
  * What a signaling channel, declared here or imported, can do.
@@ -139,6 +153,7 @@ export abstract class SignalingChannelBase extends KinesisVideoResourceBase impl
   }
 
   public metricFailure(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    checkOperation(this, 'metricFailure', operation);
     return this.metric('Failure', {
       statistic: cloudwatch.Stats.AVERAGE,
       ...props,
@@ -147,6 +162,7 @@ export abstract class SignalingChannelBase extends KinesisVideoResourceBase impl
   }
 
   public metricLatency(operation: SignalingOperation, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    checkOperation(this, 'metricLatency', operation);
     return this.metric('Latency', {
       statistic: cloudwatch.Stats.AVERAGE,
       unit: cloudwatch.Unit.MILLISECONDS,
@@ -443,5 +459,6 @@ function mediaStorageShapeProblem(mediaStorage: unknown): string | undefined {
     return 'mediaStorage must be { stream }, the stream wrapped in an object (got the stream itself: write mediaStorage: { stream })';
   }
   const stream = (mediaStorage as Partial<MediaStorage> | null)?.stream;
-  return shapeProblem('mediaStorage.stream', stream ?? null, 'an IStream (a Stream, or an imported one)', ['streamArn', 'grantWrite']);
+  return requiredProblem('mediaStorage.stream', stream, 'an IStream (a Stream, or an imported one)')
+    ?? shapeProblem('mediaStorage.stream', stream, 'an IStream (a Stream, or an imported one)', ['streamArn', 'grantWrite']);
 }

@@ -179,6 +179,56 @@ describe('CameraFleet, as the README uses it', () => {
     ]);
   });
 
+  test('grantPlayback: the read actions of a stream on every recording camera\'s stream by name, before and after the grant; no channel', () => {
+    const stack = new Stack(new App(), 'PlaybackStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const fleet = new CameraFleet(stack, 'Cameras');
+    fleet.addCamera('front-door');
+    fleet.addCamera('porch', { record: true });
+    const player = new iam.Role(stack, 'Player', { assumedBy: new iam.AccountRootPrincipal() });
+    fleet.grantPlayback(player);
+    fleet.addCamera('garage', { record: true });
+
+    // The same actions as a declared stream's grantRead.
+    const stream = fleet.cameras.find(camera => camera.cameraName === 'garage')!.stream!;
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    stream.grantRead(reader);
+
+    const policies = ofType(resourcesOf(stack), 'AWS::IAM::Policy');
+    const policy = policies.find(([id]) => id.startsWith('Player'))![1];
+    const readerPolicy = policies.find(([id]) => id.startsWith('Reader'))![1];
+    const arn = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kinesisvideo:eu-west-1:123456789012:${resource}`]] });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Effect: 'Allow',
+      Action: [
+        'kinesisvideo:DescribeStream', 'kinesisvideo:GetDataEndpoint', 'kinesisvideo:GetMedia', 'kinesisvideo:GetMediaForFragmentList',
+        'kinesisvideo:ListFragments', 'kinesisvideo:GetHLSStreamingSessionURL', 'kinesisvideo:GetDASHStreamingSessionURL',
+        'kinesisvideo:GetClip', 'kinesisvideo:GetImages',
+      ],
+      Resource: [arn('stream/porch/*'), arn('stream/garage/*')],
+    }]);
+    expect(readerPolicy.Properties.PolicyDocument.Statement[0].Action).toEqual(policy.Properties.PolicyDocument.Statement[0].Action);
+  });
+
+  test('grantViewer and grantPlayback side by side on one app: live viewing and playback', () => {
+    const stack = new Stack(new App(), 'BothStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const fleet = new CameraFleet(stack, 'Cameras');
+    fleet.addCamera('garage', { record: true });
+    const phone = new iam.Role(stack, 'Phone', { assumedBy: new iam.AccountRootPrincipal() });
+    fleet.grantViewer(phone);
+    fleet.grantPlayback(phone);
+    const statements = ofType(resourcesOf(stack), 'AWS::IAM::Policy')[0][1].Properties.PolicyDocument.Statement;
+    const actions = statements.flatMap((statement: { Action: string | string[] }) => statement.Action);
+    expect(actions).toEqual(expect.arrayContaining(['kinesisvideo:ConnectAsViewer', 'kinesisvideo:PutMedia', 'kinesisvideo:GetHLSStreamingSessionURL']));
+  });
+
+  test('a playback grant past IAM\'s policy size limit is warned as grantPlayback, naming the grantee', () => {
+    const stack = new Stack(new App(), 'BigFleet', { env: { account: '123456789012', region: 'us-east-1' } });
+    const fleet = new CameraFleet(stack, 'Cameras', { recording: true });
+    fleet.grantPlayback(new iam.Role(stack, 'Player', { assumedBy: new iam.AccountRootPrincipal() }));
+    for (let i = 0; i < 130; i++) fleet.addCamera(`camera-${String(i).padStart(13, '0')}`, { record: true });
+    Annotations.fromStack(stack).hasWarning('/BigFleet/Cameras', Match.stringLikeRegexp('^grantPlayback\\(BigFleet/Player\\) lists'));
+  });
+
   test('an imported fleet adds cameras in another stack: things, channels, attachments to the named policy', () => {
     const app = new App();
     const home = new Stack(app, 'HomeStack');
