@@ -131,7 +131,7 @@ describe('Go: a module with a replace to dist/go and awscdk/v2 from the module p
     const goMod = path.join(dir, 'go.mod');
     fs.writeFileSync(goMod, fs.readFileSync(goMod, 'utf8')
       .replace('/path/to/cdk-kvs-signaling-channel/dist/go', path.join(ROOT, 'dist', 'go')));
-    runOk('go', ['mod', 'download'], dir);
+    runOk('go', ['mod', 'tidy'], dir);
   });
 
   test('synthesizes the TypeScript app\'s template', () => {

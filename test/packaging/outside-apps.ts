@@ -20,11 +20,11 @@ export const CDK_VERSION: string = pkg.devDependencies['aws-cdk-lib'];
 export const CONSTRUCTS_VERSION: string = pkg.devDependencies.constructs;
 
 /**
- * The Go module proxy this project reaches serves no aws-cdk-go/awscdk/v2 at 2.245.0 (it answers 403), and
- * it serves v2.250.0: the Go app runs on that one, and is compared with the TypeScript
- * app run on the same version.
+ * The Go module proxy this project reaches serves no aws-cdk-go/awscdk/v2 at 2.245.0 (it answers 403), nor the
+ * cloud assembly schema module v53.28.0 that aws-cdk-lib 2.245.0 names: the Go app runs on v2.257.0, which it
+ * serves with its dependencies (apps/go/go.mod), and is compared with the TypeScript app on the same version.
  */
-export const GO_CDK_VERSION = '2.250.0';
+export const GO_CDK_VERSION = '2.257.0';
 
 /** Templates the tests synthesize, kept for cfn-lint (`npx projen cfn-lint`) under .cache/, which git ignores. */
 export const LINTED_TEMPLATES = path.join(ROOT, '.cache', 'cfn-lint', 'templates');
