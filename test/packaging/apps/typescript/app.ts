@@ -5,7 +5,8 @@ import { CameraFleet, SignalingChannel, Stream, chime } from 'cdk-kvs-signaling-
 const app = new App({ analyticsReporting: false });
 const stack = new Stack(app, 'PolyglotStack', { env: { account: '111111111111', region: 'us-east-1' } });
 // cdk synth -c doorbellTtlSeconds=200 shows the library's refusal.
-const ttlSeconds = Number(app.node.tryGetContext('doorbellTtlSeconds') ?? 30);
+const ttlContext = app.node.tryGetContext('doorbellTtlSeconds');
+const ttlSeconds = ttlContext === undefined ? 30 : Number(ttlContext);
 
 const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.days(7) });
 const doorbell = new SignalingChannel(stack, 'Doorbell', {
