@@ -5,8 +5,11 @@ import { CameraFleet, SignalingChannel, Stream, chime } from 'cdk-kvs-signaling-
 const app = new App({ analyticsReporting: false });
 const stack = new Stack(app, 'PolyglotStack', { env: { account: '111111111111', region: 'us-east-1' } });
 // cdk synth -c doorbellTtlSeconds=200 shows the library's refusal.
+let ttlSeconds = 30;
 const ttlContext = app.node.tryGetContext('doorbellTtlSeconds');
-const ttlSeconds = ttlContext === undefined ? 30 : Number(ttlContext);
+if (ttlContext !== undefined) {
+  ttlSeconds = Number(ttlContext);
+}
 
 const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.days(7) });
 const doorbell = new SignalingChannel(stack, 'Doorbell', {
