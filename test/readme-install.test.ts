@@ -36,7 +36,7 @@ test('the install commands name the packages the build writes, with the aws-cdk-
   const cdk = PACKAGE.devDependencies['aws-cdk-lib'];
   const constructs = PACKAGE.devDependencies.constructs;
   const version = PACKAGE.version;
-  expect(INSTALL).toContain(`npm install /path/to/cdk-kvs-signaling-channel/dist/js/${PACKAGE.name}@${version}.jsii.tgz aws-cdk-lib@${cdk} constructs@${constructs}\n`);
+  expect(INSTALL).toContain(`npm install /path/to/cdk-kvs-signaling-channel/dist/js/${PACKAGE.name}@${version}.jsii.tgz\n`);
   expect(INSTALL).toContain(`.venv/bin/pip install /path/to/cdk-kvs-signaling-channel/dist/python/cdk_kvs_signaling_channel-${version}-py3-none-any.whl aws-cdk-lib==${cdk} constructs==${constructs}\n`);
   const pom = fs.readFileSync(path.join(APPS, 'java', 'pom.xml'), 'utf8');
   expect(pom).toContain(`<artifactId>aws-cdk-lib</artifactId>\n      <version>${cdk}</version>`);
