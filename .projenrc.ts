@@ -218,7 +218,8 @@ project.packageTask.spawn(verifyPackage);
 // Its JUnit report sits beside the main one; .ci/run counts both.
 const packageApps = project.addTask('package:apps', {
   description: 'Run the Python, Java and Go apps on the packages in dist/ and compare their templates with the TypeScript app\'s',
-  exec: 'jest --ci --runInBand --coverage=false --testPathIgnorePatterns=/node_modules/ test/packaging',
+  // The path first: --testPathIgnorePatterns takes every argument after it.
+  exec: 'jest --ci --runInBand --coverage=false test/packaging --testPathIgnorePatterns=/node_modules/',
   env: { JEST_JUNIT_OUTPUT_NAME: 'junit-packaging.xml' },
 });
 project.packageTask.spawn(packageApps);

@@ -40,7 +40,7 @@ test('the install commands name the packages the build writes, with the aws-cdk-
   expect(INSTALL).toContain(`.venv/bin/pip install /path/to/cdk-kvs-signaling-channel/dist/python/cdk_kvs_signaling_channel-${version}-py3-none-any.whl aws-cdk-lib==${cdk} constructs==${constructs}\n`);
   const pom = fs.readFileSync(path.join(APPS, 'java', 'pom.xml'), 'utf8');
   expect(pom).toContain(`<artifactId>aws-cdk-lib</artifactId>\n      <version>${cdk}</version>`);
-  expect(pom).toContain(`<url>file:///path/to/cdk-kvs-signaling-channel/dist/java</url>`);
+  expect(pom).toContain('<url>file:///path/to/cdk-kvs-signaling-channel/dist/java</url>');
   expect(fs.readFileSync(path.join(APPS, 'go', 'go.mod'), 'utf8'))
     .toContain('=> /path/to/cdk-kvs-signaling-channel/dist/go/cdkkvssignalingchannel\n');
 });
