@@ -92,13 +92,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // The end-to-end suite starts processes and local servers; give it room on a 2-core machine.
       testTimeout: 60_000,
+      // The language apps need the packages: `package:apps` runs them after `package`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/packaging/'],
     },
   },
 
   // The dev tsconfig lives in test/: its paths are relative to that folder.
   tsconfigDev: {
+    // test/packaging/apps/typescript/app.ts imports the package by its name, as a user's app does: type-check
+    // it against this source tree.
     include: ['../src/**/*.ts', '../lambda/**/*.ts', '../example/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts'],
-    compilerOptions: {},
+    compilerOptions: { paths: { 'cdk-kvs-signaling-channel': ['../src/index.ts'] } },
   },
   eslintOptions: {
     // One type-aware project for every linted file (the project service would look for a tsconfig.json
@@ -164,12 +168,45 @@ const handlerBundle = project.bundler.addBundle(HANDLER_ENTRYPOINT, {
 // metafile after each bundle (never committed: it follows node_modules).
 handlerBundle.bundleTask.exec('ts-node --project test/tsconfig.json scripts/third-party-notices.ts');
 
-// Locally, projen's `package` would build every jsii language (pip, Maven, dotnet and go toolchains and
-// their registries). Package only the npm tarball everywhere; the other languages are generated as source
-// by `bindings` below, which needs no toolchain but Node and Python.
+// ---- The packages users install, made by projen's own jsii-pacmak tasks, and an app in each language -------
+// dist/js: the npm tarball; dist/python: the wheel and sdist (jsii-pacmak installs its build tools from PyPI in
+// a virtual environment of its own and runs `twine check` on both); dist/java: a Maven repository with the jar,
+// its sources, javadoc and pom; dist/go: the Go module. .NET has no SDK here: its source is generated only
+// (`bindings` below).
 const packageJs = project.tasks.tryFind('package:js')!;
+const packagePython = project.tasks.tryFind('package:python')!;
+const packageJava = project.tasks.tryFind('package:java')!;
+const packageGo = project.tasks.tryFind('package:go')!;
+
+// jsii-pacmak checks the Go module with `go mod tidy` and `go build`. Its go.mod names awscdk/v2 at the
+// library's floor (v2.245.0) and the cloud assembly schema module aws-cdk-lib 2.245.0 depends on (v53.28.0):
+// the Go module proxy this project reaches serves neither. jsii-pacmak builds against a dependency it finds
+// in dist/go instead (a "local replace"), so the check links the versions the proxy serves there
+// (aws-cdk-go v2.257.0 and the schema it was released with) for the time of the build, from Go's module cache.
+// The published go.mod is unchanged; test/packaging/apps/go/go.mod replaces the same two the same way.
+const GO_BUILD_MODULES: Record<string, string> = {
+  awscdk: 'github.com/aws/aws-cdk-go/awscdk/v2@v2.257.0',
+  awscdkcloudassemblyschema: 'github.com/cdklabs/cloud-assembly-schema-go/awscdkcloudassemblyschema/v53@v53.25.0',
+};
+const goModuleDir = (module: string) =>
+  `"$(go mod download -json ${module} | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).Dir)')"`;
+const packageGoChecked = project.addTask('package:go:checked', {
+  description: 'Package the Go module, built by jsii-pacmak against awscdk/v2 versions the Go module proxy serves',
+});
+packageGoChecked.exec('mkdir -p dist/go');
+for (const [dir, module] of Object.entries(GO_BUILD_MODULES)) packageGoChecked.exec(`ln -sfn ${goModuleDir(module)} dist/go/${dir}`);
+packageGoChecked.spawn(packageGo);
+packageGoChecked.exec(`rm -f ${Object.keys(GO_BUILD_MODULES).map(dir => `dist/go/${dir}`).join(' ')}`);
+
+// The tools those steps need, checked before anything is compiled: a missing one is named at once.
+const preflight = project.addTask('preflight', {
+  description: 'Stop at once if python3 with venv, a JDK, Maven or Go is missing, naming it',
+  exec: 'ts-node --project test/tsconfig.json scripts/preflight.ts',
+});
+project.preCompileTask.prependSpawn(preflight);
+
 project.packageTask.reset();
-project.packageTask.spawn(packageJs);
+for (const task of [packageJs, packagePython, packageJava, packageGoChecked]) project.packageTask.spawn(task);
 // The npm tarball is an allowlist, not .npmignore's denylist: the library, its jsii assembly and the
 // bundled handler, nothing from the work tree (.cache/, test/, lambda/ sources...).
 project.package.addField('files', ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'assets/', 'API.md']);
@@ -179,6 +216,16 @@ const verifyPackage = project.addTask('package:verify', {
   exec: 'ts-node --project test/tsconfig.json test/packaging/outside-app.ts',
 });
 project.packageTask.spawn(verifyPackage);
+// The Python, Java and Go apps (test/packaging/apps/) installed from dist/ outside the repo, against the
+// TypeScript app's template. A jest run of its own, after packaging: the main run comes before dist/ exists.
+// Its JUnit report sits beside the main one; .ci/run counts both.
+const packageApps = project.addTask('package:apps', {
+  description: 'Run the Python, Java and Go apps on the packages in dist/ and compare their templates with the TypeScript app\'s',
+  // The path first: --testPathIgnorePatterns takes every argument after it.
+  exec: 'jest --ci --runInBand --coverage=false test/packaging --testPathIgnorePatterns=/node_modules/',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-packaging.xml' },
+});
+project.packageTask.spawn(packageApps);
 
 // The npm tarball alone, for a user who wants the package and not the tests (README, "Get started"): the
 // handler bundle, the jsii compile and the tarball, none of build's tests, docs, bindings or Node.js download.
@@ -240,14 +287,24 @@ const rosettaExtract = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosettaExtract);
-// Python, Java, .NET and Go sources, generated without their toolchains (none is installed here), with the
-// README examples translated. Python is then byte-compiled, so generated code that does not parse fails.
+// .NET: no SDK on the machines that build this project, so its source is generated (with the README examples
+// translated) and not compiled or packaged.
 const bindings = project.addTask('bindings', {
-  description: 'Generate the Python, Java, .NET and Go bindings as source into dist-bindings/ (gitignored)',
+  description: 'Generate the .NET binding as source into dist-bindings/ (gitignored); not compiled',
 });
-bindings.exec('jsii-pacmak --code-only --outdir dist-bindings --target python --target java --target dotnet --target go --rosetta-tablet .jsii.tabl.json');
-bindings.exec('python3 -m compileall -q dist-bindings/python/src');
+bindings.exec('jsii-pacmak --code-only --outdir dist-bindings --target dotnet --rosetta-tablet .jsii.tabl.json');
 project.postCompileTask.spawn(bindings);
+
+// ---- cfn-lint over every synthesized template (scripts/cfn-lint.ts), the newest release from PyPI ----------------
+const CFN_LINT_VENV = '.cache/cfn-lint-venv';
+const cfnLint = project.addTask('cfn-lint', {
+  description: 'Run the newest cfn-lint over every template the build synthesized; fail on findings cfn-lint-ignore.json does not list',
+});
+cfnLint.exec(`test -x ${CFN_LINT_VENV}/bin/python || python3 -m venv ${CFN_LINT_VENV}`);
+cfnLint.exec(`${CFN_LINT_VENV}/bin/python -m pip install --quiet --disable-pip-version-check --upgrade cfn-lint`);
+cfnLint.spawn(example);
+cfnLint.exec('ts-node --project test/tsconfig.json scripts/cfn-lint.ts');
+project.packageTask.spawn(cfnLint);
 
 // ---- Benchmarks (bench/): synth time and template size against the native resource and an AwsCustomResource,
 // footprint, the handler asset, cold start and lifecycle latency against the local doubles of test/support/.

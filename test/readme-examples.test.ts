@@ -36,7 +36,9 @@ function runAllInOneApp(): { app: App; stacksByExample: string[][] } {
   };
   const stacksByExample = EXAMPLES.map(source => {
     const before = new Set(app.node.children.map(child => child.node.id));
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } });
+    // An example that is a whole program ends with `app.synth()` (the polyglot apps' TypeScript twin): in one app
+    // the synth comes once, after every example, as a reader pasting them together would keep it.
+    const { outputText } = ts.transpileModule(source.replace(/^app\.synth\(\);$/m, ''), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } });
     new Function('require', 'exports', outputText)(requireForExample, {});
     return app.node.children.map(child => child.node.id).filter(id => !before.has(id));
   });

@@ -63,6 +63,13 @@ describe('commands', () => {
     expect(CONTRIBUTING).toContain('`.ci/run` runs it in a clean clone');
   });
 
+  test('the README\'s own two commands: the example app, then the test command .ci/run runs', () => {
+    const [first, second] = shellCommands(section('Try it in this repository: two commands', README, 3));
+    expect(first).toEqual(['npm ci && npx projen example']);
+    const verbatim = claim(read('.ci/run'), /# --- the README's test command, verbatim ---\n(.*)\n# ---\n/)[1];
+    expect(second).toEqual([verbatim]);
+  });
+
   test('`npx projen test` is described with every step the test task runs', () => {
     const description = claim(CONTRIBUTING, /^- `npx projen test`: ([\s\S]*?)\n- /m)[1];
     const steps: Array<{ execArgs?: string[]; spawn?: string }> = TASKS.tasks.test.steps;
@@ -119,8 +126,10 @@ describe('Get started', () => {
     expect(README).not.toMatch(/Node\.js 20 or newer|use 22 or 24/);
   });
 
-  test('other languages have a marked place in "Install"', () => {
-    expect(section('Install', README, 3)).toContain('<!-- Other languages: Python, Java, .NET and Go install steps and quick starts go here');
+  test('"Install" shows every language the build packages, and says what .NET gets', () => {
+    const install = section('Install', README, 3);
+    for (const language of ['TypeScript', 'Python', 'Java', 'Go']) expect(install).toContain(`\n#### ${language}\n`);
+    expect(install).toContain('**.NET**: there is no .NET SDK');
   });
 });
 
