@@ -8,7 +8,7 @@
 import { describeFailure, HandlerBench, TimedInvocation } from './handler-run';
 import { median } from './synth';
 import { ChannelProperty } from '../src/handler-shared/handler-contract';
-import type { Exchange } from '../test/support/cloudformation-double';
+import type { Exchange } from '../test/support/custom-resource-under-test';
 import type { KinesisVideoOperation, RecordedCall, TransitionDurations } from '../test/support/kinesis-video-double';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 

@@ -15,7 +15,8 @@
  */
 import * as fs from 'fs';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
-import { CloudFormationDouble, CustomResourceEvent, CustomResourceUnderTest, StackOperation } from './cloudformation-double';
+import { CloudFormationDouble, CustomResourceEvent } from './cloudformation-double';
+import { CustomResourceUnderTest, StackOperation } from './custom-resource-under-test';
 import { KinesisVideoDouble, KinesisVideoOperation, peakCallsPerSecond, RecordedCall, SERVICE_QUOTAS } from './kinesis-video-double';
 import { AsyncDelivery, asyncInvokeSettings, LambdaAsyncQueue } from './lambda-async-queue';
 import { FleetInvocation, LambdaFleet } from './lambda-fleet';

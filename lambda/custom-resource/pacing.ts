@@ -33,7 +33,8 @@
  *   So the retries of a stack come at most one per slot, and after its first pass, never on top of it. Every
  *   later look of the request comes twice as late, up to the ceiling of the looks' intervals.
  */
-import { backoffMs, Clock, Deadline, RETRY_BACKOFF } from './clock';
+import { backoffMs, Clock, RETRY_BACKOFF } from './clock';
+import { Deadline } from './deadline';
 import { ChannelSlot } from '../../src/handler-shared/channel-slots';
 
 /**
