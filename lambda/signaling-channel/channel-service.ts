@@ -11,14 +11,12 @@ import {
   UpdateSignalingChannelCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { ChannelGoneError } from './channel-errors';
+import { TAGS_PER_CALL } from '../../src/handler-shared/kinesis-video-rules';
 import { Deadline, DeadlineExceededError } from '../custom-resource/deadline';
 import { KinesisVideoCalls, serviceErrorName } from '../custom-resource/kinesis-video-calls';
 
 /** A last look at a channel comes at least this long before the deadline: time for the Describe to answer. */
 const LOOK_BEFORE_DEADLINE_MS = 1_000;
-
-/** TagResource and UntagResource take at most this many tags per call. */
-export const TAGS_PER_CALL = 50;
 
 /**
  * The signaling channel's calls to Kinesis Video, each paced and retried by `KinesisVideoCalls`, and the

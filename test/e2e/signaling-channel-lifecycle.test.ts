@@ -18,7 +18,8 @@ import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYP
 import { CloudFormationDouble } from '../support/cloudformation-double';
 import { CustomResourceUnderTest } from '../support/custom-resource-under-test';
 import { channelResource, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
-import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
+import { KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
+import { ChannelSnapshot } from '../support/kinesis-video-state';
 import { HANDLER_RUNTIMES, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
 import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 

@@ -7,7 +7,8 @@
  */
 import { CloudFormationDouble } from './cloudformation-double';
 import { CustomResourceUnderTest, Exchange } from './custom-resource-under-test';
-import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from './kinesis-video-double';
+import { KinesisVideoDouble, KinesisVideoDoubleOptions } from './kinesis-video-double';
+import { ChannelSnapshot } from './kinesis-video-state';
 import { invokeLambda, LambdaInvocation, NodeRuntime } from './lambda-process';
 import { DeployedFunction, runOnDoubles } from './synthesized-stack';
 import { MAX_RESPONSE_BYTES } from '../../lambda/custom-resource/cfn-response';
