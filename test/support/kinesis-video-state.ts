@@ -244,12 +244,7 @@ export class KinesisVideoState {
   }
 
   private describe(input: Input, region: string, now: number): object {
-    const name = optionalString(input, 'ChannelName');
-    const arn = optionalString(input, 'ChannelARN');
-    if (name === undefined && arn === undefined) {
-      throw invalidArgument('Either ChannelName or ChannelARN is required');
-    }
-    const record = arn !== undefined ? this.findByArn(region, arn) : this.findByName(region, name!);
+    const { name, arn, record } = this.channelNamedBy(input, region);
     if (!record || (name !== undefined && arn !== undefined && record.name !== name)) {
       throw notFound(arn ?? name!);
     }
@@ -389,12 +384,7 @@ export class KinesisVideoState {
   }
 
   private describeMediaStorage(input: Input, region: string): object {
-    const name = optionalString(input, 'ChannelName');
-    const arn = optionalString(input, 'ChannelARN');
-    if (name === undefined && arn === undefined) {
-      throw invalidArgument('Either ChannelName or ChannelARN is required');
-    }
-    const record = arn !== undefined ? this.findByArn(region, arn) : this.findByName(region, name!);
+    const { name, arn, record } = this.channelNamedBy(input, region);
     if (!record) throw notFound(arn ?? name!);
     return {
       MediaStorageConfiguration: record.mediaStorageStreamArn === undefined
@@ -412,6 +402,16 @@ export class KinesisVideoState {
     }
     const channel = this.channelRecording(stream.arn);
     return { MappedResourceConfigurationList: channel === undefined ? [] : [{ Type: 'SIGNALING_CHANNEL', ARN: channel.arn }] };
+  }
+
+  /** The channel a Describe names, by its ARN or else by its name (one of them is required). */
+  private channelNamedBy(input: Input, region: string): { name?: string; arn?: string; record?: ChannelRecord } {
+    const name = optionalString(input, 'ChannelName');
+    const arn = optionalString(input, 'ChannelARN');
+    if (name === undefined && arn === undefined) {
+      throw invalidArgument('Either ChannelName or ChannelARN is required');
+    }
+    return { name, arn, record: arn !== undefined ? this.findByArn(region, arn) : this.findByName(region, name!) };
   }
 
   /** The channel that records into a stream: a channel's record holds the link, so a deleted one frees it. */
