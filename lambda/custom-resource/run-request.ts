@@ -45,8 +45,7 @@ export async function runRequest(
 ): Promise<void> {
   const { clock, log } = deps;
   const startedAt = clock.now();
-  // Whichever ends first: Lambda's timeout, or CloudFormation's wait for this request (an event that waited
-  // in Lambda's queue has less of it left).
+  // Whichever ends first: Lambda's timeout, or CloudFormation's wait for this request (request-age.ts).
   const signedAt = signedAtOf(event.ResponseURL);
   const answerDeadline = signedAt === undefined ? Infinity : answerDeadlineOf(signedAt, serviceTimeoutSecondsOf(event.ResourceProperties));
   const budgetMs = Math.min(remainingTimeMs, answerDeadline - startedAt);
