@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { awscdk, javascript } from 'projen';
 import { HANDLER_METAFILE } from './scripts/third-party-notices';
 
@@ -128,19 +130,29 @@ project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 // The modules esbuild bundles into the handler (src/handler-shared/, and the handler itself) run in Lambda with
 // only the AWS SDK: an import of aws-cdk-lib or constructs there, directly or through another folder of src/,
 // would bundle the CDK into the function or fail in Lambda. A lint error, not a comment, keeps them out
-// (`npx projen eslint` runs in every build): an allow-list of what the handler may import.
+// (`npx projen eslint` runs in every build): an allow-list of what the handler may import. The handler's
+// folders of lambda/ (what every request needs, and one folder per kind of resource) import each other too:
+// those folders by name, as they are when projen runs, so `../<folder of src/>` stays refused.
 const HANDLER_MAY_IMPORT = ['\\./[^/]+', '\\.\\./\\.\\./src/handler-shared/[^/]+', '@aws-sdk/.+', 'aws-lambda', 'crypto', 'https?', 'url'];
-project.eslint!.addOverride({
-  files: ['src/handler-shared/**/*.ts', 'lambda/**/*.ts'],
-  rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [{
-        regex: `^(?!(${HANDLER_MAY_IMPORT.join('|')})$)`,
-        message: 'Bundled into the handler: import only from src/handler-shared/, the AWS SDK and Node.js.',
+const HANDLER_FOLDERS = fs.readdirSync(path.join(__dirname, 'lambda'), { withFileTypes: true })
+  .filter(entry => entry.isDirectory()).map(entry => entry.name).sort();
+const HANDLER_FOLDER_IMPORT = `\\.\\./(${HANDLER_FOLDERS.join('|')})/[^/]+`;
+for (const [files, allowed] of [
+  [['src/handler-shared/**/*.ts'], HANDLER_MAY_IMPORT],
+  [['lambda/**/*.ts'], [...HANDLER_MAY_IMPORT, HANDLER_FOLDER_IMPORT]],
+]) {
+  project.eslint!.addOverride({
+    files,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: `^(?!(${allowed.join('|')})$)`,
+          message: 'Bundled into the handler: import only from src/handler-shared/, the AWS SDK and Node.js.',
+        }],
       }],
-    }],
-  },
-});
+    },
+  });
+}
 
 // eslint-import-resolver-typescript 3.7+ pulls in unrs-resolver, whose platform-specific bindings are not all
 // served by the registry reachable here; `npm ci` then refuses the lockfile. 3.6 resolves with

@@ -7,7 +7,8 @@ import type { TargetVerdict } from './targets';
 import { slotOf } from '../src/handler-shared/channel-slots';
 import { ProviderEnvironment, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-shared/handler-contract';
 import { FleetDeployment, PhaseResult, StacksDeployedTogether } from '../test/support/fleet-deployment';
-import { KinesisVideoOperation, SERVICE_QUOTAS } from '../test/support/kinesis-video-double';
+import { SERVICE_QUOTAS } from '../test/support/kinesis-video-quotas';
+import { KinesisVideoOperation } from '../test/support/kinesis-video-wire';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 
 /** The service's transitions, and the latency of every call, in the double. */

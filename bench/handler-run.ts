@@ -7,7 +7,8 @@
 import { ASSET_DIR } from './asset';
 import { ACCOUNT, REGION } from './synth';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../src/handler-shared/handler-contract';
-import { CloudFormationDouble, CustomResourceEvent, CustomResourceUnderTest } from '../test/support/cloudformation-double';
+import { CloudFormationDouble, CustomResourceEvent } from '../test/support/cloudformation-double';
+import { CustomResourceUnderTest } from '../test/support/custom-resource-under-test';
 import { KinesisVideoDouble, KinesisVideoDoubleOptions, RecordedCall } from '../test/support/kinesis-video-double';
 import { invokeLambda, LambdaInvocation, NodeRuntime } from '../test/support/lambda-process';
 

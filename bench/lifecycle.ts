@@ -8,8 +8,10 @@
 import { describeFailure, HandlerBench, TimedInvocation } from './handler-run';
 import { median } from './synth';
 import { ChannelProperty } from '../src/handler-shared/handler-contract';
-import type { Exchange } from '../test/support/cloudformation-double';
-import type { KinesisVideoOperation, RecordedCall, TransitionDurations } from '../test/support/kinesis-video-double';
+import type { Exchange } from '../test/support/custom-resource-under-test';
+import type { RecordedCall } from '../test/support/kinesis-video-double';
+import type { TransitionDurations } from '../test/support/kinesis-video-state';
+import type { KinesisVideoOperation } from '../test/support/kinesis-video-wire';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 
 /** The simulated service. */

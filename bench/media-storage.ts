@@ -9,7 +9,7 @@ import { LATENCY_MS, TRANSITIONS } from './lifecycle';
 import { measureSynth, median, REGION, ACCOUNT } from './synth';
 import { LIBRARY, LIBRARY_RECORDING } from './ways';
 import { ChannelProperty } from '../src/handler-shared/handler-contract';
-import type { Exchange } from '../test/support/cloudformation-double';
+import type { Exchange } from '../test/support/custom-resource-under-test';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 
 const SYNTH_N = [1, 10, 100];

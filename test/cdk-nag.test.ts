@@ -38,7 +38,7 @@ const HANDLER_ACTIONS = [
 const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
 const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
 
-const HANDLER_SOURCE_DIR = path.join(__dirname, '..', 'lambda', 'signaling-channel-handler');
+const HANDLER_SOURCE_DIR = path.join(__dirname, '..', 'lambda');
 
 /** CloudFormation's limit on the resources of one stack. */
 const CLOUDFORMATION_MAX_RESOURCES = 500;
@@ -268,7 +268,7 @@ describe('the provider role is least privilege', () => {
 
     // The handler's SDK commands, read from its source: a command added there without its action here fails.
     const commands = new Set<string>();
-    for (const file of fs.readdirSync(HANDLER_SOURCE_DIR).filter(name => name.endsWith('.ts'))) {
+    for (const file of fs.readdirSync(HANDLER_SOURCE_DIR, { recursive: true, encoding: 'utf8' }).filter(name => name.endsWith('.ts'))) {
       const source = fs.readFileSync(path.join(HANDLER_SOURCE_DIR, file), 'utf8');
       for (const match of source.matchAll(/new (\w+)Command\(/g)) {
         commands.add(`kinesisvideo:${match[1]}`);

@@ -37,7 +37,7 @@ async function restrictedImports(file: string, text = CDK_IMPORT): Promise<strin
 
 test.each([
   'src/handler-shared/kinesis-video-rules.ts',
-  'lambda/signaling-channel-handler/channel-lifecycle.ts',
+  'lambda/signaling-channel/channel-lifecycle.ts',
 ])('importing aws-cdk-lib or constructs in %s is a lint error', async file => {
   const messages = await restrictedImports(file);
   expect(messages).toHaveLength(2);
@@ -46,10 +46,19 @@ test.each([
 
 test.each([
   'src/handler-shared/kinesis-video-rules.ts',
-  'lambda/signaling-channel-handler/channel-lifecycle.ts',
+  'lambda/signaling-channel/channel-lifecycle.ts',
 ])('importing a construct module of another folder in %s is a lint error too; the SDK, Node and handler-shared are not', async file => {
   expect(await restrictedImports(file, CONSTRUCT_IMPORT)).toHaveLength(2);
   expect(await restrictedImports(file, ALLOWED_IMPORT)).toEqual([]);
+});
+
+test('a module of the handler may import the modules of its other folders of lambda/, and nothing else of them', async () => {
+  const siblings = "import { Deadline } from '../custom-resource/deadline';\nimport { ChannelService } from '../signaling-channel/channel-service';\n" +
+    'export const used = [Deadline, ChannelService];\n';
+  expect(await restrictedImports('lambda/signaling-channel/channel-lifecycle.ts', siblings)).toEqual([]);
+  expect(await restrictedImports('lambda/custom-resource/run-request.ts', siblings)).toEqual([]);
+  // From src/handler-shared/, `../<folder>` is a folder of src/: refused as before.
+  expect(await restrictedImports('src/handler-shared/kinesis-video-rules.ts', siblings)).toHaveLength(2);
 });
 
 test('the constructs themselves may import them', async () => {

@@ -31,6 +31,8 @@ export function kinesisVideoArnPattern(resourceType: string, nameMaxLength: numb
 
 /** "A resource can have up to 50 tags" (TagResource, TagStream). */
 export const MAX_TAGS_PER_RESOURCE = 50;
+/** TagResource takes 1 to 50 tags a call, UntagResource 1 to 50 keys. */
+export const TAGS_PER_CALL = 50;
 export const TAG_KEY_MAX_LENGTH = 128;
 export const TAG_VALUE_MAX_LENGTH = 256;
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

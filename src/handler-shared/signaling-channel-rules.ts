@@ -32,11 +32,15 @@ export function channelTypeProblem(type: string): string | undefined {
   return `must be one of ${SUPPORTED_CHANNEL_TYPES.join(', ')} (got ${describeString(type)})${fullMesh}`;
 }
 
-export function messageTtlProblem(seconds: number): string | undefined {
+/**
+ * @param shown how the message shows the value: the handler parses a string ('1e2'), and shows that string,
+ * not the number it read
+ */
+export function messageTtlProblem(seconds: number, shown: string = String(seconds)): string | undefined {
   if (Number.isInteger(seconds) && seconds >= MESSAGE_TTL_MIN_SECONDS && seconds <= MESSAGE_TTL_MAX_SECONDS) {
     return undefined;
   }
-  return `must be a whole number of seconds from ${MESSAGE_TTL_MIN_SECONDS} to ${MESSAGE_TTL_MAX_SECONDS} (got ${seconds})`;
+  return `must be a whole number of seconds from ${MESSAGE_TTL_MIN_SECONDS} to ${MESSAGE_TTL_MAX_SECONDS} (got ${shown})`;
 }
 
 /** Problems with one tag of a channel: the service's rules, and the keys this library keeps for itself. */

@@ -18,7 +18,8 @@ import {
   UpdateMediaStorageConfigurationCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { IamAuthorizer, isAllowed } from '../support/iam-authorizer';
-import { KinesisVideoDouble, KinesisVideoDoubleOptions, SENT_AT_HEADER } from '../support/kinesis-video-double';
+import { KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
+import { SENT_AT_HEADER } from '../support/kinesis-video-wire';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';

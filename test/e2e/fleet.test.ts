@@ -8,7 +8,7 @@
  * few calls per channel. Wall time is the benchmark's business (`npx projen bench`), not a test's.
  */
 import { FleetDeployment, PhaseResult } from '../support/fleet-deployment';
-import { SERVICE_QUOTAS } from '../support/kinesis-video-double';
+import { SERVICE_QUOTAS } from '../support/kinesis-video-quotas';
 import { HANDLER_RUNTIMES } from '../support/lambda-process';
 
 const CHANNELS = 100;

@@ -9,7 +9,8 @@ import { DescribeMediaStorageConfigurationCommand, KinesisVideoClient } from '@a
 import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
 import { ChannelProperty, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
-import { CloudFormationDouble, CustomResourceUnderTest } from '../support/cloudformation-double';
+import { CloudFormationDouble } from '../support/cloudformation-double';
+import { CustomResourceUnderTest } from '../support/custom-resource-under-test';
 import { channelResource, channelsOnceDeleted as settledChannels, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';
 import { HANDLER_RUNTIMES, LambdaInvocation } from '../support/lambda-process';

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import { SignalingChannel, Stream } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
-import { CustomResourceUnderTest } from '../support/cloudformation-double';
+import { CustomResourceUnderTest } from '../support/custom-resource-under-test';
 import { channelResource, channelsOnceDeleted, E2eStage, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
 import { IamAuthorizer } from '../support/iam-authorizer';
 import { HANDLER_RUNTIMES, LambdaInvocation } from '../support/lambda-process';

@@ -10,17 +10,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnParameter, Duration, Stack, Tags } from 'aws-cdk-lib';
-import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
-import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
+import { MAX_RESPONSE_BYTES } from '../../lambda/custom-resource/cfn-response';
+import { ACCESS_DENIED_RETRIES } from '../../lambda/custom-resource/kinesis-video-calls';
+import { FIRST_LOOK_MS } from '../../lambda/custom-resource/pacing';
 import { SignalingChannel } from '../../src';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, SIGNALING_CHANNEL_RESOURCE_TYPE, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
-import {
-  CloudFormationDouble,
-  CustomResourceUnderTest,
-  MAX_RESPONSE_BYTES,
-} from '../support/cloudformation-double';
+import { CloudFormationDouble } from '../support/cloudformation-double';
+import { CustomResourceUnderTest } from '../support/custom-resource-under-test';
 import { channelResource, expectAnswer, expectProtocolKept, startDoubles } from '../support/e2e-stage';
-import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
+import { KinesisVideoDouble, KinesisVideoDoubleOptions } from '../support/kinesis-video-double';
+import { ChannelSnapshot } from '../support/kinesis-video-state';
 import { HANDLER_RUNTIMES, LAMBDA_NODE_VERSION, LambdaInvocation } from '../support/lambda-process';
 import { synthesizeStack, SynthesizedStack } from '../support/synthesized-stack';
 

@@ -19,14 +19,8 @@ import * as fs from 'fs';
 import { Duration } from 'aws-cdk-lib';
 import { SignalingChannel } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
-import {
-  amzDate,
-  CloudFormationDouble,
-  CustomResourceUnderTest,
-  RESPONSE_URL_EXPIRES_SECONDS,
-  responseUrlSignedAt,
-  serviceTimeoutSecondsOf,
-} from '../support/cloudformation-double';
+import { amzDate, CloudFormationDouble, RESPONSE_URL_EXPIRES_SECONDS, responseUrlSignedAt, serviceTimeoutSecondsOf } from '../support/cloudformation-double';
+import { CustomResourceUnderTest } from '../support/custom-resource-under-test';
 import { FleetDeployment, PhaseResult } from '../support/fleet-deployment';
 import { KinesisVideoDouble } from '../support/kinesis-video-double';
 import { asyncInvokeSettings, LAMBDA_ASYNC_DEFAULTS, LambdaAsyncQueue } from '../support/lambda-async-queue';

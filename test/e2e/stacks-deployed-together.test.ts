@@ -13,7 +13,7 @@
  * The benchmark measures 2 and 4 stacks of 250.
  */
 import { PhaseResult, StacksDeployedTogether } from '../support/fleet-deployment';
-import { SERVICE_QUOTAS } from '../support/kinesis-video-double';
+import { SERVICE_QUOTAS } from '../support/kinesis-video-quotas';
 import { lambdaRuntimeNode } from '../support/lambda-process';
 
 const STACKS = 2;

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CHANNEL_ARN, createEvent, FakeClock, invoke, REQUEST_ID, STACK_ID } from './handler-test-kit';
-import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
-import { ACCESS_DENIED_RETRIES } from '../../lambda/signaling-channel-handler/channel-service';
-import { signedAtOf } from '../../lambda/signaling-channel-handler/request-age';
+import { ACCESS_DENIED_RETRIES } from '../../lambda/custom-resource/kinesis-video-calls';
+import { signedAtOf } from '../../lambda/custom-resource/request-age';
+import { generateChannelName } from '../../lambda/signaling-channel/channel-names';
 import { NO_CHANNEL_ID_PREFIX, OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
@@ -311,5 +311,15 @@ describe('a request CloudFormation has given up on', () => {
     expect(signedAtOf(signedUrl(Date.UTC(2026, 11, 2, 13, 15, 0)))).toBe(Date.UTC(2026, 11, 2, 13, 15, 0));
     expect(signedAtOf('https://example.com/key?AWSAccessKeyId=x&Expires=1&Signature=y')).toBeUndefined();
     expect(signedAtOf('not a url')).toBeUndefined();
+  });
+});
+
+describe('the provider serves its resource types only', () => {
+  test('a request for another resource type fails, calls nothing, and names the types the provider serves', async () => {
+    const { response } = await invoke(createEvent({ ChannelName: 'garage-camera' }, { ResourceType: 'Custom::Other' }));
+
+    expect(kvs.calls()).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `no-resource:${REQUEST_ID}` });
+    expect(response.Reason).toBe("Unknown ResourceType 'Custom::Other': this provider serves Custom::KinesisVideoSignalingChannel");
   });
 });

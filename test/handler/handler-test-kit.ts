@@ -4,8 +4,8 @@
  */
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { CfnResponse } from '../../lambda/signaling-channel-handler/cfn-response';
-import { Clock } from '../../lambda/signaling-channel-handler/clock';
+import { CfnResponse } from '../../lambda/custom-resource/cfn-response';
+import { Clock } from '../../lambda/custom-resource/clock';
 import { handleRequest } from '../../lambda/signaling-channel-handler/index';
 
 export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/DoorbellStack/4f2c1a50-0000-11ef-a1b2-0a1b2c3d4e5f';

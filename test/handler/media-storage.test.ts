@@ -20,8 +20,8 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CHANNEL_ARN, channelArn, createEvent, deleteEvent, FakeClock, invoke, STACK_ID, updateEvent } from './handler-test-kit';
-import { parseChannelProperties } from '../../lambda/signaling-channel-handler/channel-properties';
-import { FIRST_LOOK_MS, STORAGE_AFTER_CREATE_MS, STORAGE_SLOT_SPACING_MS } from '../../lambda/signaling-channel-handler/pacing';
+import { FIRST_LOOK_MS, STORAGE_AFTER_CREATE_MS, STORAGE_SLOT_SPACING_MS } from '../../lambda/custom-resource/pacing';
+import { parseChannelProperties } from '../../lambda/signaling-channel/channel-properties';
 import { renderSlotTable, slotOf } from '../../src/handler-shared/channel-slots';
 import { ChannelProperty, STACK_TAG_KEY } from '../../src/handler-shared/handler-contract';
 

@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { CHANNEL_ARN, createEvent, FakeClock, invoke, updateEvent } from './handler-test-kit';
-import { Deadline } from '../../lambda/signaling-channel-handler/clock';
+import { Deadline } from '../../lambda/custom-resource/deadline';
 import {
   DESCRIBE_BUDGET_PER_SECOND,
   FIRST_LOOK_MS,
@@ -24,7 +24,7 @@ import {
   SLOT_SPACING_MS,
   STORAGE_AFTER_CREATE_MS,
   STORAGE_SLOT_SPACING_MS,
-} from '../../lambda/signaling-channel-handler/pacing';
+} from '../../lambda/custom-resource/pacing';
 import { renderSlotTable, slotOf } from '../../src/handler-shared/channel-slots';
 
 const kvs = mockClient(KinesisVideoClient);

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { generateChannelName } from '../../lambda/signaling-channel-handler/channel-lifecycle';
-import { parseChannelProperties } from '../../lambda/signaling-channel-handler/channel-properties';
+import { generateChannelName } from '../../lambda/signaling-channel/channel-names';
+import { parseChannelProperties } from '../../lambda/signaling-channel/channel-properties';
 import { channelNameProblem } from '../../src/handler-shared/signaling-channel-rules';
 
 describe('ResourceProperties as CloudFormation delivers them', () => {

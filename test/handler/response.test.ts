@@ -2,8 +2,8 @@ import { CreateSignalingChannelCommand, DescribeSignalingChannelCommand, Kinesis
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { CHANNEL_ARN, createEvent, deleteEvent, FakeClock, invoke } from './handler-test-kit';
-import { MAX_RESPONSE_BYTES, renderResponse, sendResponse } from '../../lambda/signaling-channel-handler/cfn-response';
-import { jsonLogger } from '../../lambda/signaling-channel-handler/logger';
+import { RESPONSE_BODY_BUDGET_BYTES, renderResponse, sendResponse } from '../../lambda/custom-resource/cfn-response';
+import { jsonLogger } from '../../lambda/custom-resource/logger';
 
 const kvs = mockClient(KinesisVideoClient);
 beforeEach(() => kvs.reset());
@@ -12,7 +12,7 @@ describe('the response to CloudFormation', () => {
   test('stays under 4,096 bytes whatever the Reason, and says it was cut', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 20_000 }), reason => {
       const body = renderResponse(createEvent({}), { status: 'FAILED', physicalResourceId: CHANNEL_ARN, reason });
-      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(RESPONSE_BODY_BUDGET_BYTES);
       const parsed = JSON.parse(body);
       expect(parsed.PhysicalResourceId).toBe(CHANNEL_ARN);
       if (Buffer.byteLength(JSON.stringify(reason)) > 3_500) {
@@ -27,7 +27,7 @@ describe('the response to CloudFormation', () => {
     const { response, body } = await invoke(createEvent({ ChannelName: 'garage-camera' }));
 
     expect(response.Status).toBe('FAILED');
-    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(RESPONSE_BODY_BUDGET_BYTES);
   });
 
   test('echoes the request identifiers CloudFormation matches it by', async () => {

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import { channelArn, CHANNEL_ARN, invoke, updateEvent } from './handler-test-kit';
-import { FIRST_LOOK_MS } from '../../lambda/signaling-channel-handler/pacing';
+import { FIRST_LOOK_MS } from '../../lambda/custom-resource/pacing';
 import { OWNERSHIP_TAG_KEY } from '../../src/handler-shared/handler-contract';
 
 const kvs = mockClient(KinesisVideoClient);
@@ -183,16 +183,14 @@ describe('Update that replaces the channel', () => {
     expect(response.Data?.ChannelName).toMatch(/^DoorbellStack\.Garage4A49DB4E\.[0-9a-f]{12}$/);
   });
 
-  test('a type change that keeps an explicit name is refused with a Reason that says what to do', async () => {
-    // The channel is of another type than the template now asks for (the type of an older template).
+  test('old properties of another ChannelType change nothing: SINGLE_MASTER is the only type, so no type change replaces a channel', async () => {
     kvs.on(DescribeSignalingChannelCommand).resolves({ ChannelInfo: { ...channel(60).ChannelInfo, ChannelType: 'FULL_MESH' } });
 
     const { response } = await invoke(updateEvent(CHANNEL_ARN, { ...named, ChannelType: 'SINGLE_MASTER' }, { ...named, ChannelType: 'FULL_MESH' }));
 
     expect(kvs.commandCalls(CreateSignalingChannelCommand)).toHaveLength(0);
-    expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: CHANNEL_ARN });
-    expect(response.Reason).toContain('the new channel cannot take that name while the old one exists');
-    expect(response.Reason).toContain('Change channelName in the same deployment');
+    expect(kvs.commandCalls(DescribeSignalingChannelCommand)).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: CHANNEL_ARN, Data: { ChannelName: 'garage-camera' } });
   });
 
   test('a replacement that fails after its channel exists deletes that channel: CloudFormation would never learn of it', async () => {

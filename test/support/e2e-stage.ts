@@ -5,10 +5,13 @@
  *
  * A stage is the doubles of one scenario and the custom resources it drives (one stack may hold several).
  */
-import { CloudFormationDouble, CustomResourceUnderTest, Exchange, MAX_RESPONSE_BYTES } from './cloudformation-double';
-import { ChannelSnapshot, KinesisVideoDouble, KinesisVideoDoubleOptions } from './kinesis-video-double';
+import { CloudFormationDouble } from './cloudformation-double';
+import { CustomResourceUnderTest, Exchange } from './custom-resource-under-test';
+import { KinesisVideoDouble, KinesisVideoDoubleOptions } from './kinesis-video-double';
+import { ChannelSnapshot } from './kinesis-video-state';
 import { invokeLambda, LambdaInvocation, NodeRuntime } from './lambda-process';
 import { DeployedFunction, runOnDoubles } from './synthesized-stack';
+import { MAX_RESPONSE_BYTES } from '../../lambda/custom-resource/cfn-response';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
 
 export interface E2eStage {

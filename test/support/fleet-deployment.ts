@@ -15,8 +15,11 @@
  */
 import * as fs from 'fs';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
-import { CloudFormationDouble, CustomResourceEvent, CustomResourceUnderTest, StackOperation } from './cloudformation-double';
-import { KinesisVideoDouble, KinesisVideoOperation, peakCallsPerSecond, RecordedCall, SERVICE_QUOTAS } from './kinesis-video-double';
+import { CloudFormationDouble, CustomResourceEvent } from './cloudformation-double';
+import { CustomResourceUnderTest, StackOperation } from './custom-resource-under-test';
+import { KinesisVideoDouble, RecordedCall } from './kinesis-video-double';
+import { peakCallsPerSecond, SERVICE_QUOTAS } from './kinesis-video-quotas';
+import { KinesisVideoOperation } from './kinesis-video-wire';
 import { AsyncDelivery, asyncInvokeSettings, LambdaAsyncQueue } from './lambda-async-queue';
 import { FleetInvocation, LambdaFleet } from './lambda-fleet';
 import { NodeRuntime } from './lambda-process';

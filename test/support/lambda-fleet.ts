@@ -14,7 +14,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SENT_AT_HEADER } from './kinesis-video-double';
+import { SENT_AT_HEADER } from './kinesis-video-wire';
 import { lambdaEnvironment, LambdaFunctionConfig } from './lambda-process';
 
 export interface FleetInvocation {

@@ -9,6 +9,7 @@ import {
   messageTtlProblem,
 } from '../../src/handler-shared/signaling-channel-rules';
 import { STREAM_ARN_PATTERN } from '../../src/handler-shared/stream-rules';
+import { ReasonError } from '../custom-resource/reason-error';
 
 /** A channel as the template declares it, parsed from ResourceProperties. */
 export interface DesiredChannel {
@@ -22,7 +23,7 @@ export interface DesiredChannel {
 }
 
 /** A property CloudFormation sent that the handler cannot accept; the message names it. */
-export class InvalidPropertyError extends Error {
+export class InvalidPropertyError extends ReasonError {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidPropertyError';
@@ -60,8 +61,8 @@ export function parseChannelProperties(
   let messageTtlSeconds = MESSAGE_TTL_DEFAULT_SECONDS;
   if (rawTtl !== undefined && rawTtl !== '') {
     messageTtlSeconds = typeof rawTtl === 'number' ? rawTtl : /^\s*-?\d+(\.\d+)?\s*$/.test(String(rawTtl)) ? Number(rawTtl) : NaN;
-    const problem = messageTtlProblem(messageTtlSeconds);
-    if (problem) problems.push(`${ChannelProperty.MESSAGE_TTL_SECONDS} ${problem.replace(/\(got .*\)$/, `(got '${String(rawTtl)}')`)}`);
+    const problem = messageTtlProblem(messageTtlSeconds, `'${String(rawTtl)}'`);
+    if (problem) problems.push(`${ChannelProperty.MESSAGE_TTL_SECONDS} ${problem}`);
   }
 
   const tags = parseTags(props[ChannelProperty.TAGS], problems);

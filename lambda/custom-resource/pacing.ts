@@ -33,7 +33,8 @@
  *   So the retries of a stack come at most one per slot, and after its first pass, never on top of it. Every
  *   later look of the request comes twice as late, up to the ceiling of the looks' intervals.
  */
-import { backoffMs, Clock, Deadline, RETRY_BACKOFF } from './clock';
+import { backoffMs, Clock, RETRY_BACKOFF } from './clock';
+import { Deadline } from './deadline';
 import { ChannelSlot } from '../../src/handler-shared/channel-slots';
 
 /**
@@ -74,9 +75,9 @@ export const STORAGE_SLOT_SPACING_MS = 125;
 export const STORAGE_AFTER_CREATE_MS = Math.ceil(FIRST_LOOK_MS * 1.1);
 
 /**
- * A request that waited in Lambda's queue this much longer than a whole cycle (an account whose concurrency
- * is far below the stack's channel count) takes no slot: Lambda's concurrency spaces the requests already.
- * The margin keeps cold starts and the queue's own latency (seconds at most) from counting as waiting.
+ * How much longer than a whole cycle a request must have waited in Lambda's queue to take no slot (the
+ * header's second point). The margin keeps cold starts and the queue's own latency (seconds at most) from
+ * counting as waiting.
  */
 const QUEUED_BEYOND_CYCLE_MS = 10_000;
 
@@ -131,8 +132,8 @@ export class Pacer {
 
   /**
    * @param slot the channel's place among the stack's channels
-   * @param signedAt when CloudFormation signed the request (its ResponseURL's `X-Amz-Date`), if known: a
-   *   request that waited in Lambda's queue longer than a cycle (and `QUEUED_BEYOND_CYCLE_MS`) takes no slot
+   * @param signedAt when CloudFormation signed the request (its ResponseURL's `X-Amz-Date`), if known: how
+   *   long it waited in Lambda's queue (`QUEUED_BEYOND_CYCLE_MS`)
    */
   constructor(private readonly clock: Clock, public readonly slot: ChannelSlot, signedAt?: number) {
     this.startedAt = clock.now();

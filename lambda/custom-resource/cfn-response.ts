@@ -3,9 +3,15 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Clock } from './clock';
 import { Logger } from './logger';
 
-/** CloudFormation rejects a response body over 4,096 bytes; keep clear of the edge. */
-export const MAX_RESPONSE_BYTES = 4000;
-const MAX_PHYSICAL_ID_BYTES = 1024;
+/**
+ * "The total size of the response body can't exceed 4096 bytes" (CloudFormation's custom resource response
+ * reference). The CloudFormation double of the tests refuses a body over it.
+ */
+export const MAX_RESPONSE_BYTES = 4096;
+/** What the handler keeps a body to: clear of CloudFormation's edge. */
+export const RESPONSE_BODY_BUDGET_BYTES = 4000;
+/** A PhysicalResourceId "can be up to 1 KB in size". */
+export const MAX_PHYSICAL_ID_BYTES = 1024;
 
 export interface CfnResponse {
   readonly Status: 'SUCCESS' | 'FAILED';
@@ -37,18 +43,18 @@ export function renderResponse(
     Data: outcome.data,
   };
   const body = JSON.stringify(response);
-  if (Buffer.byteLength(body) <= MAX_RESPONSE_BYTES || outcome.reason === undefined) {
+  if (Buffer.byteLength(body) <= RESPONSE_BODY_BUDGET_BYTES || outcome.reason === undefined) {
     return body;
   }
   // Cut the Reason by what the whole body is over, plus room for JSON escaping of what remains.
   const withoutReason = Buffer.byteLength(JSON.stringify({ ...response, Reason: '' }));
   const marker = ' [truncated: see the function logs]';
-  let room = MAX_RESPONSE_BYTES - withoutReason - Buffer.byteLength(marker);
+  let room = RESPONSE_BODY_BUDGET_BYTES - withoutReason - Buffer.byteLength(marker);
   let reason = outcome.reason;
   do {
     reason = truncateBytes(outcome.reason, room) + marker;
     room -= 64;
-  } while (Buffer.byteLength(JSON.stringify({ ...response, Reason: reason })) > MAX_RESPONSE_BYTES && room > 0);
+  } while (Buffer.byteLength(JSON.stringify({ ...response, Reason: reason })) > RESPONSE_BODY_BUDGET_BYTES && room > 0);
   return JSON.stringify({ ...response, Reason: reason });
 }
 

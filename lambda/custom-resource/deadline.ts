@@ -1,43 +1,17 @@
 /**
- * Time, waiting and randomness, injected so that unit tests run the handler's retries and deadlines
- * without real sleeps.
+ * The one deadline a request's work runs to: every wait refuses to pass it and every SDK call is aborted at
+ * it, so the handler always has time left to answer CloudFormation.
  */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  /** A number in [0, 1), for jitter. */
-  random(): number;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise(resolve => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-};
+import { backoffMs, BackoffPolicy, Clock } from './clock';
+import { ReasonError } from './reason-error';
 
 /** Thrown when the next wait would pass the handler's deadline. */
-export class DeadlineExceededError extends Error {
+export class DeadlineExceededError extends ReasonError {
   constructor(what: string) {
     super(`Timed out ${what}: the handler answers before its Lambda timeout so the stack is not left waiting`);
     this.name = 'DeadlineExceededError';
   }
 }
-
-/** Exponential backoff with jitter: the n-th delay is between `jitterFloor` and 100% of min(cap, base * 2^n). */
-export interface BackoffPolicy {
-  readonly baseMs: number;
-  readonly capMs: number;
-  readonly jitterFloor: number;
-}
-
-/** The attempt-th delay of `policy` (from 0), given a `random` number in [0, 1) for its jitter. */
-export function backoffMs(policy: BackoffPolicy, attempt: number, random: number): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 20));
-  return ceiling * (policy.jitterFloor + (1 - policy.jitterFloor) * random);
-}
-
-/** Retrying throttling, transient and in-use errors: back off harder, spread concurrent handlers apart. */
-export const RETRY_BACKOFF: BackoffPolicy = { baseMs: 400, capMs: 8_000, jitterFloor: 0.5 };
 
 /**
  * Waits bounded by one deadline: every sleep refuses to run past it, and every SDK call is aborted at it.
