@@ -1,8 +1,8 @@
 /**
  * The mistakes a new user makes in the first hour (issue 24), each refused at synth with the library's own
  * message, naming the construct path and the field or argument, as an aws-cdk-lib `ValidationError` (so the
- * CDK CLI prints the message and the construct tree, not a stack trace); or, for a Chime resource in a stack of
- * unknown region, warned.
+ * CDK CLI prints the message, a few frames of this library and the construct tree, no minified source); or,
+ * for a Chime resource in a stack of unknown region, warned.
  */
 import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
@@ -28,7 +28,7 @@ function expectRefusal(action: () => unknown, path: string, expected: string | R
   expect(Errors.isValidationError(error)).toBe(true);
   expect(error.message.startsWith(`${path}: `)).toBe(true);
   expect(error.message).toMatch(expected);
-  // The stack the CLI prints is the message and the construct tree, never aws-cdk-lib's minified source.
+  // The stack the CLI prints: the message, this library's frames and the construct tree, never aws-cdk-lib's source.
   expect(error.stack).not.toMatch(/node_modules\/aws-cdk-lib\/.*\.js:\d+/);
 }
 

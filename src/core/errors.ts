@@ -4,9 +4,9 @@ import { IConstruct } from 'constructs';
 /**
  * The one way the library refuses a value: aws-cdk-lib's own `ValidationError`, which its L2s throw.
  *
- * Why that type and not a plain `Error`: it replaces the error's stack with the message and the construct tree
- * (`«code» message`, then "Relates to construct"), so the CDK CLI prints what is wrong and where, not a Node.js
- * stack trace; `Errors.isValidationError` recognises it; and jsii passes its message to every language.
+ * Why that type and not a plain `Error`: it rewrites the error's stack as `«code» message`, the caller's frames
+ * (aws-cdk-lib's own folded away) and the construct tree ("Relates to construct"), so the CDK CLI prints what is
+ * wrong and where, never a line of aws-cdk-lib's minified source; `Errors.isValidationError` recognises it; and jsii passes its message to every language.
  * aws-cdk-lib marks the class `@internal` in its docs but exports it from its entry point (and its `.d.ts`),
  * checked on 2.245, the library's floor, by the tests of every refusal.
  *
