@@ -312,7 +312,8 @@ const CFN_LINT_VENV = '.cache/cfn-lint-venv';
 const cfnLint = project.addTask('cfn-lint', {
   description: 'Run the newest cfn-lint over every template the build synthesized; fail on findings cfn-lint-ignore.json does not list',
 });
-cfnLint.exec(`test -x ${CFN_LINT_VENV}/bin/python || python3 -m venv ${CFN_LINT_VENV}`);
+// projen runs `test` itself, with -e, -f, -d, -s and -L only (a venv's python is a link: -e).
+cfnLint.exec(`test -e ${CFN_LINT_VENV}/bin/python || python3 -m venv ${CFN_LINT_VENV}`);
 cfnLint.exec(`${CFN_LINT_VENV}/bin/python -m pip install --quiet --disable-pip-version-check --upgrade cfn-lint`);
 cfnLint.spawn(example);
 cfnLint.exec('ts-node --project test/tsconfig.json scripts/cfn-lint.ts');
