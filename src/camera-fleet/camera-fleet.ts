@@ -145,16 +145,18 @@ export interface CameraFleetProps {
   readonly recording?: boolean;
 
   /**
-   * Images that the streams of the fleet's recording cameras deliver to S3 (see `StreamProps.images`), unless a
-   * camera has its own `images`. The fleet's role gets `s3:PutObject` on the bucket's prefix.
+   * Images that the streams of the fleet's recording cameras deliver to S3, unless a camera has its own `images`.
+   *
+   * As `StreamProps.images`. The fleet's role gets `s3:PutObject` on the bucket's prefix.
    *
    * @default - none
    */
   readonly cameraImages?: StreamImages;
 
   /**
-   * The SNS topic that the streams of the fleet's recording cameras notify (see `StreamProps.notificationTopic`),
-   * unless a camera has its own `notificationTopic`. The fleet's role gets `sns:Publish` on it.
+   * The SNS topic that the streams of the fleet's recording cameras notify, unless a camera has its own `notificationTopic`.
+   *
+   * As `StreamProps.notificationTopic`. The fleet's role gets `sns:Publish` on it.
    *
    * @default - none
    */

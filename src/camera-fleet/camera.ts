@@ -65,15 +65,17 @@ export interface CameraOptions {
   readonly attributes?: { [key: string]: string };
 
   /**
-   * Images the camera's stream delivers to S3 (see `StreamProps.images`). Only with `record: true`. The fleet's
-   * role gets `s3:PutObject` on the bucket's prefix.
+   * Images the camera's stream delivers to S3, as `StreamProps.images`: only with `record: true`.
+   *
+   * The fleet's role gets `s3:PutObject` on the bucket's prefix.
    *
    * @default - the fleet's `cameraImages`, if any
    */
   readonly images?: StreamImages;
 
   /**
-   * The SNS topic the camera's stream notifies (see `StreamProps.notificationTopic`). Only with `record: true`.
+   * The SNS topic the camera's stream notifies, as `StreamProps.notificationTopic`: only with `record: true`.
+   *
    * The fleet's role gets `sns:Publish` on it.
    *
    * @default - the fleet's `cameraNotificationTopic`, if any
