@@ -3,6 +3,7 @@ export { KinesisVideoResourceBase } from './core/kinesis-video-resource';
 export * from './signaling-channel/signaling-channel';
 export * from './signaling-channel/signaling-operation';
 export * from './stream/stream';
+export * from './stream/stream-images';
 export * from './iot/thing-channel-grants';
 export * from './camera-fleet/camera-fleet';
 export { Camera } from './camera-fleet/camera';

@@ -10,6 +10,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { CameraFleet, SignalingChannel, Stream, ThingChannelGrants, chime } from '../src';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, iamPolicyLength, longestPseudoParameters, resolveIntrinsics } from './iam-policy-size';
@@ -37,6 +39,8 @@ const HANDLER_ACTIONS = [
 /** What the handler calls only for channels that record into a stream: on the channels, on the streams. */
 const MEDIA_STORAGE_CHANNEL_ACTIONS = ['kinesisvideo:UpdateMediaStorageConfiguration'];
 const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
+/** What the handler calls only for streams with images or notifications, on those streams. */
+const STREAM_CONFIGURATION_ACTIONS = ['kinesisvideo:UpdateImageGenerationConfiguration', 'kinesisvideo:UpdateNotificationConfiguration'];
 
 const HANDLER_SOURCE_DIR = path.join(__dirname, '..', 'lambda');
 
@@ -274,8 +278,11 @@ describe('the provider role is least privilege', () => {
         commands.add(`kinesisvideo:${match[1]}`);
       }
     }
-    // The media storage commands are granted only in stacks whose channels record (below).
-    expect([...commands].sort()).toEqual([...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS, ...MEDIA_STORAGE_STREAM_ACTIONS].sort());
+    // The media storage commands are granted only in stacks whose channels record (below), the stream
+    // configuration commands only in stacks with streams that have images or notifications (stream-images.test.ts).
+    expect([...commands].sort()).toEqual([
+      ...HANDLER_ACTIONS, ...MEDIA_STORAGE_CHANNEL_ACTIONS, ...MEDIA_STORAGE_STREAM_ACTIONS, ...STREAM_CONFIGURATION_ACTIONS,
+    ].sort());
   });
 
   test('it reaches only the stack\'s generated names and the channels named in the stack', () => {
@@ -524,6 +531,40 @@ describe('cdk-nag AwsSolutions checks on streams and camera fleets', () => {
       `CdkNagSuppression[Resource::${arnPrefix}<AWS::StackName>.*]: AwsSolutions-IAM5 was triggered but suppressed.`,
       `CdkNagSuppression[${thingChannelFinding(env)}]: AwsSolutions-IAM5 was triggered but suppressed.`,
     ].sort());
+  });
+});
+
+describe('cdk-nag AwsSolutions checks on a stream with images and notifications', () => {
+  /** A doorbell whose stream sends thumbnails to a bucket and notifications to a topic, and its producer. */
+  function buildDoorbellStack(app: App, env: Environment | undefined): Stack {
+    const stack = new Stack(app, 'ImagesStack', { env });
+    const key = new kms.Key(stack, 'MediaKey', { enableKeyRotation: true });
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs', { enforceSSL: true });
+    // The user's decision, not the library's: the access log bucket logs nowhere.
+    NagSuppressions.addResourceSuppressions(accessLogs, [{ id: 'AwsSolutions-S1', reason: 'The access log bucket itself.' }]);
+    const bucket = new s3.Bucket(stack, 'Thumbnails', {
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      serverAccessLogsBucket: accessLogs,
+    });
+    const topic = new sns.Topic(stack, 'Events', { enforceSSL: true, masterKey: key });
+    const stream = new Stream(stack, 'Doorbell', { encryptionKey: key, images: { bucket, keyPrefix: 'doorbell/' }, notificationTopic: topic });
+    stream.grantWrite(new iam.Role(stack, 'ProducerRole', { assumedBy: new iam.AccountRootPrincipal() }));
+    return stack;
+  }
+
+  test.each(ENVIRONMENTS)('%s: the only finding is the images\' key prefix in the producer\'s grant, as for aws-cdk-lib\'s own object grants', (_, env) => {
+    const app = new App();
+    const stack = buildDoorbellStack(app, env);
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    const findings = Annotations.fromStack(stack).findError('*', Match.anyValue()).map(finding => String(finding.entry.data));
+    // The provider, the stream and its configuration resource: nothing. The producer's grant: s3:PutObject on
+    // `<bucket>/doorbell/*` (a prefix names objects yet to be written) and the KMS key's GenerateDataKey*
+    // that aws-cdk-lib's grantPublish writes.
+    expect(unsuppressedFindings(stack).filter(finding => !finding.includes('ProducerRole'))).toEqual(OPEN_FINDINGS);
+    expect(findings.filter(finding => !/doorbell\/\*|kms:GenerateDataKey\*/.test(finding))).toEqual([]);
+    expect(findings.some(finding => /AwsSolutions-IAM5\[Resource::<Thumbnails[0-9A-F]+\.Arn>\/doorbell\/\*\]/.test(finding))).toBe(true);
   });
 });
 

@@ -10,13 +10,18 @@
  * A third channel records into a stream that keeps a day of media (WebRTC ingestion): enabled when it is
  * created, left as it is by the update.
  *
+ * A stream with images (to a bucket) and notifications (to a topic): enabled when it is created; the update
+ * changes the images' format, sampling interval and width in place.
+ *
  * A camera fleet of two cameras (one recording) and a Chime SDK messaging channel (with its app instance and
  * bearer) are declared the same way by both versions: the update leaves them as they are. Chime SDK messaging
  * is offered in us-east-1 and eu-central-1 only: run the test there (docs/integ-notes.md).
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { CameraFleet, SignalingChannel, Stream, chime } from '../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CameraFleet, SignalingChannel, Stream, StreamImageFormat, StreamImages, chime } from '../src';
 import { OWNERSHIP_TAG_KEY, STACK_TAG_KEY } from '../src/handler-shared/handler-contract';
 
 /** The CloudFormation stack both versions deploy to. */
@@ -34,6 +39,7 @@ interface ChannelSettings {
   readonly generatedTags: Record<string, string>;
   readonly namedTtl?: Duration;
   readonly namedTags: Record<string, string>;
+  readonly images: Omit<StreamImages, 'bucket'>;
 }
 
 /** What the stack declares first. */
@@ -42,6 +48,7 @@ const CREATED: ChannelSettings = {
   generatedTags: { purpose: 'integ', stage: 'created', obsolete: 'removed-by-the-update' },
   // No TTL: the service's default, 60 seconds.
   namedTags: { purpose: 'integ' },
+  images: { format: StreamImageFormat.JPEG, samplingInterval: Duration.seconds(1) },
 };
 
 /** What the update changes it to: new TTLs, a changed, an added and a removed tag. */
@@ -50,6 +57,7 @@ const UPDATED: ChannelSettings = {
   generatedTags: { purpose: 'integ', stage: 'updated' },
   namedTtl: Duration.seconds(5),
   namedTags: { purpose: 'integ', room: 'garage' },
+  images: { format: StreamImageFormat.PNG, samplingInterval: Duration.seconds(2), widthPixels: 320 },
 };
 
 function declareChannels(stack: Stack, settings: ChannelSettings) {
@@ -65,6 +73,15 @@ function declareChannels(stack: Stack, settings: ChannelSettings) {
   // Deleted with the test's stacks: a stream is retained by default, which would leave one per run.
   const recordings = new Stream(stack, 'Recordings', { dataRetention: Duration.hours(24), removalPolicy: RemovalPolicy.DESTROY });
   const recording = new SignalingChannel(stack, 'Recording', { mediaStorage: { stream: recordings } });
+  // No producer tags fragments here, so the bucket stays empty and is deleted with the stack.
+  const thumbnails = new s3.Bucket(stack, 'Thumbnails', { enforceSSL: true, removalPolicy: RemovalPolicy.DESTROY });
+  const events = new sns.Topic(stack, 'Events', { enforceSSL: true });
+  const thumbnailed = new Stream(stack, 'Thumbnailed', {
+    dataRetention: Duration.hours(24),
+    removalPolicy: RemovalPolicy.DESTROY,
+    images: { bucket: thumbnails, keyPrefix: 'integ/', ...settings.images },
+    notificationTopic: events,
+  });
 
   // Camera names are explicit (a thing and its channel share them): unique per account and region, like the above.
   const fleet = new CameraFleet(stack, 'Cameras', { credentialDuration: Duration.hours(1) });
@@ -79,7 +96,7 @@ function declareChannels(stack: Stack, settings: ChannelSettings) {
   const chat = new chime.Channel(stack, 'Chat', {
     appInstance, bearer, channelName: 'integ', removalPolicy: RemovalPolicy.DESTROY,
   });
-  return { generated, named, recording, recordings, frontDoor, chat, bearer };
+  return { generated, named, recording, recordings, thumbnailed, events, frontDoor, chat, bearer };
 }
 
 const app = new App();
@@ -127,6 +144,18 @@ integ.assertions
   .awsApiCall('KinesisVideo', 'DescribeMediaStorageConfiguration', { ChannelARN: channels.recording.signalingChannelArn })
   .expect(ExpectedResult.objectLike({
     MediaStorageConfiguration: { Status: 'ENABLED', StreamARN: channels.recordings.streamArn },
+  }));
+
+// The stream's images, as the update changed them in place, and its notifications.
+integ.assertions
+  .awsApiCall('KinesisVideo', 'DescribeImageGenerationConfiguration', { StreamARN: channels.thumbnailed.streamArn })
+  .expect(ExpectedResult.objectLike({
+    ImageGenerationConfiguration: { Status: 'ENABLED', Format: 'PNG', SamplingInterval: 2000, WidthPixels: 320, ImageSelectorType: 'SERVER_TIMESTAMP' },
+  }));
+integ.assertions
+  .awsApiCall('KinesisVideo', 'DescribeNotificationConfiguration', { StreamARN: channels.thumbnailed.streamArn })
+  .expect(ExpectedResult.objectLike({
+    NotificationConfiguration: { Status: 'ENABLED', DestinationConfig: { Uri: channels.events.topicArn } },
   }));
 
 // The camera's thing and its channel bear the same name.

@@ -10,6 +10,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ts from 'typescript';
 import * as library from '../src';
 import { ELASTIC_CHANNEL_REGIONS, MESSAGING_REGIONS } from '../src/chime/chime-rules';
@@ -28,6 +30,8 @@ function runAllInOneApp(): { app: App; stacksByExample: string[][] } {
     'aws-cdk-lib/aws-cloudwatch': cloudwatch,
     'aws-cdk-lib/aws-iam': iam,
     'aws-cdk-lib/aws-kms': kms,
+    'aws-cdk-lib/aws-s3': s3,
+    'aws-cdk-lib/aws-sns': sns,
     'cdk-kvs-signaling-channel': library,
   };
   const requireForExample = (name: string) => {

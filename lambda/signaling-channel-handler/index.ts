@@ -7,18 +7,21 @@
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { ProviderEnvironment, SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
+import { STREAM_CONFIGURATION_RESOURCE_TYPE } from '../../src/handler-shared/stream-configuration-rules';
 import { systemClock } from '../custom-resource/clock';
 import { jsonLogger } from '../custom-resource/logger';
 import { ReasonError } from '../custom-resource/reason-error';
 import { ResourceKind } from '../custom-resource/resource-kind';
 import { HandlerDependencies, runRequest } from '../custom-resource/run-request';
 import { signalingChannelKind } from '../signaling-channel/signaling-channel-kind';
+import { streamConfigurationKind } from '../stream-configuration/stream-configuration-kind';
 
 export type { HandlerDependencies };
 
 /** Each kind of resource the provider serves, by the CloudFormation resource type the construct writes. */
 const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   [SIGNALING_CHANNEL_RESOURCE_TYPE]: signalingChannelKind,
+  [STREAM_CONFIGURATION_RESOURCE_TYPE]: streamConfigurationKind,
 };
 
 let defaultClient: KinesisVideoClient | undefined;

@@ -1,8 +1,9 @@
 import { Annotations, CfnResource, Duration, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Camera, CameraOptions } from './camera';
+import { Camera, CameraFleetContext, CameraOptions } from './camera';
 import {
   MIN_ROLE_SESSION_SECONDS,
   STACK_RESOURCE_LIMIT,
@@ -25,6 +26,8 @@ import { CONNECT_AS_VIEWER_ACTIONS } from '../signaling-channel/channel-actions'
 import { SIGNALING_CHANNEL } from '../signaling-channel/signaling-channel-family';
 import { STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from '../stream/stream-actions';
 import { STREAM } from '../stream/stream-family';
+import { StreamImages } from '../stream/stream-images';
+import { notificationTopicTypeProblem, streamImagesTypeProblems } from '../stream/stream-images-rules';
 
 /**
  * Camera fleets, for the rules every resource of this library shares (`core/`): identified by their role alias,
@@ -140,6 +143,24 @@ export interface CameraFleetProps {
    * @default - only if a camera of this fleet is added with `record: true`
    */
   readonly recording?: boolean;
+
+  /**
+   * Images that the streams of the fleet's recording cameras deliver to S3, unless a camera has its own `images`.
+   *
+   * As `StreamProps.images`. The fleet's role gets `s3:PutObject` on the bucket's prefix.
+   *
+   * @default - none
+   */
+  readonly cameraImages?: StreamImages;
+
+  /**
+   * The SNS topic that the streams of the fleet's recording cameras notify, unless a camera has its own `notificationTopic`.
+   *
+   * As `StreamProps.notificationTopic`. The fleet's role gets `sns:Publish` on it.
+   *
+   * @default - none
+   */
+  readonly cameraNotificationTopic?: sns.ITopic;
 }
 
 /**
@@ -216,7 +237,11 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
         'in as its own thing only: give each camera its own certificate', `${this.node.path}/${cameraName}`);
     }
 
-    const camera = Camera._create(this, cameraName, options, { policyName: this.policyName, recordingAllowed: this.recordingAllowed });
+    const camera = Camera._create(this, cameraName, options, {
+      policyName: this.policyName,
+      recordingAllowed: this.recordingAllowed,
+      ...this._cameraDelivery(),
+    });
     this.cameraByName.set(cameraName, camera);
     if (typeof certificate === 'string' && !Token.isUnresolved(certificate)) this.cameraByCertificate.set(certificate, camera);
     if (camera.stream) this.cameraRecords();
@@ -269,6 +294,14 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
 
   /** A camera of this fleet records. */
   protected cameraRecords(): void {}
+
+  /**
+   * The role granted the delivery of the recording cameras' images and notifications, and the fleet's defaults.
+   * @internal
+   */
+  protected _cameraDelivery(): Pick<CameraFleetContext, 'role' | 'cameraImages' | 'cameraNotificationTopic'> {
+    return {};
+  }
 
   /**
    * One statement for every channel (and one for every stream) of the fleet, by name (`channel/<name>/*`): an IAM
@@ -357,6 +390,8 @@ export class CameraFleet extends CameraFleetBase {
 
   protected readonly recordingAllowed = true;
   private recordingGranted: boolean;
+  private readonly cameraImages?: StreamImages;
+  private readonly cameraNotificationTopic?: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: CameraFleetProps = {}) {
     super(scope, id, { physicalName: props.roleAliasName });
@@ -364,6 +399,8 @@ export class CameraFleet extends CameraFleetBase {
     claimUniqueName(this, CAMERA_FLEET, 'roleAliasName', props.roleAliasName);
     claimUniqueName(this, IOT_POLICY, 'policyName', props.policyName);
     this.recordingGranted = props.recording ?? false;
+    this.cameraImages = props.cameraImages;
+    this.cameraNotificationTopic = props.cameraNotificationTopic;
     this.credentialDuration = props.credentialDuration ?? Duration.hours(1);
 
     // The credentials' duration may not exceed the role's maximum session (CreateRoleAlias:
@@ -418,6 +455,11 @@ export class CameraFleet extends CameraFleetBase {
     this.recordingGranted = true;
   }
 
+  /** @internal */
+  protected _cameraDelivery(): Pick<CameraFleetContext, 'role' | 'cameraImages' | 'cameraNotificationTopic'> {
+    return { role: this.role, cameraImages: this.cameraImages, cameraNotificationTopic: this.cameraNotificationTopic };
+  }
+
   private validateProps(props: CameraFleetProps): void {
     checkProperties(this, CAMERA_FLEET, {
       types: [
@@ -425,6 +467,9 @@ export class CameraFleet extends CameraFleetBase {
         typeProblem('roleAliasName', props.roleAliasName, 'string'),
         typeProblem('policyName', props.policyName, 'string'),
         typeProblem('recording', props.recording, 'boolean'),
+        // The values are checked by each recording camera's stream, under its own path.
+        ...streamImagesTypeProblems(props.cameraImages).map(problem => problem?.replace(/^images/, 'cameraImages')),
+        notificationTopicTypeProblem(props.cameraNotificationTopic)?.replace(/^notificationTopic/, 'cameraNotificationTopic'),
       ],
       values: () => [
         ['credentialDuration', isDuration(props.credentialDuration) ? props.credentialDuration!.toSeconds({ integral: false }) : undefined, credentialDurationProblem],

@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { cameraRetentionProblem, certificateArnProblem, thingAttributesProblems } from './camera-fleet-rules';
 import { environmentOfArn, environmentsDiffer } from '../core/environment-rules';
@@ -10,6 +12,8 @@ import { NamedFamily } from '../core/resource-family';
 import { claimUniqueName } from '../core/unique-names';
 import { SignalingChannel } from '../signaling-channel/signaling-channel';
 import { Stream } from '../stream/stream';
+import { grantImageAndNotificationDelivery } from '../stream/stream-delivery-grants';
+import { StreamImages } from '../stream/stream-images';
 
 /**
  * Options of a camera of a fleet.
@@ -59,6 +63,24 @@ export interface CameraOptions {
    * @default - none
    */
   readonly attributes?: { [key: string]: string };
+
+  /**
+   * Images the camera's stream delivers to S3, as `StreamProps.images`: only with `record: true`.
+   *
+   * The fleet's role gets `s3:PutObject` on the bucket's prefix.
+   *
+   * @default - the fleet's `cameraImages`, if any
+   */
+  readonly images?: StreamImages;
+
+  /**
+   * The SNS topic the camera's stream notifies, as `StreamProps.notificationTopic`: only with `record: true`.
+   *
+   * The fleet's role gets `sns:Publish` on it.
+   *
+   * @default - the fleet's `cameraNotificationTopic`, if any
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
@@ -76,6 +98,11 @@ export interface CameraFleetContext {
   readonly policyName?: string;
   /** Whether the fleet's role may record into the streams named after its things. */
   readonly recordingAllowed: boolean;
+  /** The fleet's role, granted the delivery of its recording cameras' images and notifications; undefined for an import. */
+  readonly role?: iam.IGrantable;
+  /** The fleet-wide images and topic of its recording cameras. */
+  readonly cameraImages?: StreamImages;
+  readonly cameraNotificationTopic?: sns.ITopic;
 }
 
 /**
@@ -130,11 +157,20 @@ export class Camera extends Construct {
     this.thingArn = this.thing.attrArn;
 
     if (options.record) {
+      const images = options.images ?? context.cameraImages;
+      const notificationTopic = options.notificationTopic ?? context.cameraNotificationTopic;
       this.stream = new Stream(this, 'Stream', {
         streamName: cameraName,
         dataRetention: options.retention ?? Duration.hours(24),
         removalPolicy: options.streamRemovalPolicy,
+        images,
+        notificationTopic,
       });
+      // WebRTC ingestion: the device's credentials are the fleet role's, and the documentation has the producer's
+      // role write the images (and, here, publish the notifications).
+      if (context.role !== undefined) {
+        grantImageAndNotificationDelivery(context.role, iam.Grant.drop(context.role, 'images and notifications'), images, notificationTopic, undefined);
+      }
     }
     // Named exactly as the thing: the credentials provider's role reaches `channel/${credentials-iot:ThingName}/*`.
     this.channel = new SignalingChannel(this, 'Channel', {
@@ -204,6 +240,14 @@ export class Camera extends Construct {
       problems.push(...thingAttributesProblems(options.attributes, value => Token.isUnresolved(value)));
     }
     problems.push(...this.certificateEnvironmentProblems(options.certificateArn));
+    for (const [field, value] of [['images', options.images], ['notificationTopic', options.notificationTopic]] as const) {
+      if (value !== undefined && !options.record) {
+        problems.push(`${field} is given but record is not true: only a recording camera has a stream to take them; set record: true, or leave ${field} out`);
+      } else if (value !== undefined && context.role === undefined) {
+        problems.push(`${field} is given to a camera of an imported fleet, whose role is in another stack: it could not be granted ` +
+          'their delivery; give them to the camera in the fleet\'s own stack');
+      }
+    }
     if (options.record && !context.recordingAllowed) {
       problems.push('record is true but the fleet was imported without recordingAllowed: the role its devices get could not ' +
         'record; declare the fleet with recording: true and import it with recordingAllowed: true');

@@ -68,15 +68,17 @@ export class ProviderNagSuppressions {
     role.addMetadata('cdk_nag', { rules_to_suppress: this.roleSuppressions });
   }
 
-  /** Only stacks whose channels record carry the suppression for `stream/*`. */
+  /** Only stacks whose channels record, or whose streams have images or notifications, carry the suppression for `stream/*`. */
   public suppressAllStreams(): void {
     if (this.streamsSuppressed) return;
     this.streamsSuppressed = true;
     this.roleSuppressions.push({
       id: 'AwsSolutions-IAM5',
-      // As for channel/*, for the streams the channels record into; the only action on them reads which
-      // channel a stream records.
-      reason: 'Too many streams to list within IAM\'s policy size limit: DescribeMappedResourceConfiguration on all streams of this account and region.',
+      // As for channel/*, for the streams the channels record into (the only action on them reads which
+      // channel a stream records) and the streams with images or notifications (only their two Update calls).
+      reason: 'Too many streams to list within IAM\'s policy size limit: DescribeMappedResourceConfiguration (streams recorded into) ' +
+        'and UpdateImageGenerationConfiguration, UpdateNotificationConfiguration (streams with images or notifications) on all ' +
+        'streams of this account and region.',
       applies_to: [{ regex: ALL_STREAMS_FINDING }],
     });
   }

@@ -43,6 +43,16 @@ const STACK_CHANNEL_ACTIONS = [
 const MEDIA_STORAGE_STREAM_ACTIONS = ['kinesisvideo:DescribeMappedResourceConfiguration'];
 
 /**
+ * What the handler calls on a stream of this stack declared with `images` or `notificationTopic`: only on those
+ * streams' ARNs, which the template names (never a stream another stack manages), and only in stacks with such a
+ * stream. No Describe: an update compares the old properties with the new, and calls only what changed.
+ */
+const STREAM_CONFIGURATION_ACTIONS = [
+  'kinesisvideo:UpdateImageGenerationConfiguration',
+  'kinesisvideo:UpdateNotificationConfiguration',
+];
+
+/**
  * Explicit channel names are listed one by one in the role's policy while they fit this many characters;
  * past it they collapse into `channel/*` of the stack's account and region. IAM allows 10,240 characters of
  * inline policy per role; this keeps the policy under it with room for the other statements, even with as
@@ -70,6 +80,8 @@ export class ProviderPolicy {
   /** The streams the channels record into, by ARN token. */
   private readonly recordingStreams = new Map<string, IStream>();
   private recordingChannelCount = 0;
+  /** The streams with images or notifications, by ARN token. */
+  private readonly configuredStreams = new Map<string, IStream>();
 
   constructor(private readonly scope: Construct) {}
 
@@ -80,6 +92,11 @@ export class ProviderPolicy {
       this.recordingChannelCount++;
       this.recordingStreams.set(recordsInto.streamArn, recordsInto);
     }
+  }
+
+  /** A stream of the stack with images or notifications. */
+  public addConfiguredStream(stream: IStream): void {
+    this.configuredStreams.set(stream.streamArn, stream);
   }
 
   /** How many of the stack's channels record into a stream. */
@@ -101,6 +118,12 @@ export class ProviderPolicy {
         `${this.recordingStreams.size} streams recorded into do not fit IAM's policy size limit: the provider's role ` +
         'may read which channel any stream of this account and region records (DescribeMappedResourceConfiguration ' +
         'on stream/*). Give the streams shorter names, or fewer explicit channel names, to keep it scoped.');
+    }
+    if (this.configuredStreams.size > 0 && !this.configuredStreamsFit()) {
+      widenings.push(
+        `${this.configuredStreams.size} streams with images or notifications do not fit IAM's policy size limit: the ` +
+        'provider\'s role may configure the images and notifications of every stream of this account and region ' +
+        '(stream/*). Give the streams shorter names, or put some in another stack, to keep it scoped.');
     }
     return widenings;
   }
@@ -131,6 +154,13 @@ export class ProviderPolicy {
             resources: this.streamsFit() ? [...this.recordingStreams.keys()] : [arnOfNamesLike(this.scope, STREAM, '*')],
           }),
         ]),
+        ...(this.configuredStreams.size === 0 ? [] : [
+          new iam.PolicyStatement({
+            sid: 'ConfigureStreamImagesAndNotifications',
+            actions: STREAM_CONFIGURATION_ACTIONS,
+            resources: this.configuredStreamsFit() ? [...this.configuredStreams.keys()] : [arnOfNamesLike(this.scope, STREAM, '*')],
+          }),
+        ]),
         new iam.PolicyStatement({
           sid: 'WriteHandlerLogs',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -159,13 +189,24 @@ export class ProviderPolicy {
   /** The streams recorded into are listed one by one while they fit what the channel names leave of the budget. */
   private streamsFit(): boolean {
     const channels = this.explicitNamesFit() ? this.explicitNamesCost() : listedArnLength(SIGNALING_CHANNEL, '*');
+    return channels + this.listedStreamsCost(this.recordingStreams.values()) <= EXPLICIT_NAMES_POLICY_BUDGET;
+  }
+
+  /** The configured streams are listed while they fit what the channels and recorded streams leave of the budget. */
+  private configuredStreamsFit(): boolean {
+    const channels = this.explicitNamesFit() ? this.explicitNamesCost() : listedArnLength(SIGNALING_CHANNEL, '*');
+    const recorded = this.recordingChannelCount === 0 ? 0 : this.streamsFit()
+      ? this.listedStreamsCost(this.recordingStreams.values()) : listedArnLength(STREAM, '*');
+    return channels + recorded + this.listedStreamsCost(this.configuredStreams.values()) <= EXPLICIT_NAMES_POLICY_BUDGET;
+  }
+
+  private listedStreamsCost(streams: Iterable<IStream>): number {
     // A stream is listed by its full ARN, whose name is CloudFormation's to choose when not given: counted at the
     // longest it can be.
-    const streams = [...this.recordingStreams.values()].reduce((total, stream) => {
+    return [...streams].reduce((total, stream) => {
       const name = Token.isUnresolved(stream.streamName) ? 'n'.repeat(STREAM_NAME_MAX_LENGTH) : stream.streamName;
       return total + listedArnLength(STREAM, `${name}/${STREAM_CREATION_TIME}`);
     }, 0);
-    return channels + streams <= EXPLICIT_NAMES_POLICY_BUDGET;
   }
 
   private explicitNamesCost(): number {

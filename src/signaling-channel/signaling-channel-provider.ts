@@ -144,4 +144,14 @@ export class SignalingChannelProvider extends Construct {
     }
     this.policy.addChannel(channelName, recordsInto);
   }
+
+  /**
+   * Serve a stream's images and notifications (`Stream`'s `images`, `notificationTopic`): a slot in the stack's
+   * schedule, shared with the channels, and the four configuration actions on this stream in the role's policy.
+   */
+  public addStreamConfiguration(resource: CfnResource, stream: IStream): void {
+    this.channels.push(resource);
+    this.policy.addConfiguredStream(stream);
+    this.nagSuppressions.suppressAllStreams();
+  }
 }

@@ -1,12 +1,22 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnStream } from 'aws-cdk-lib/aws-kinesisvideo';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { aws_kinesisvideo as kinesisVideoRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { KMS_READ_ACTIONS, KMS_WRITE_ACTIONS, STREAM_READ_ACTIONS, STREAM_WRITE_ACTIONS } from './stream-actions';
+import { grantImageAndNotificationDelivery } from './stream-delivery-grants';
 import { STREAM } from './stream-family';
+import { StreamImages } from './stream-images';
+import {
+  imagesAndNotificationsRelationProblems,
+  notificationTopicTypeProblem,
+  renderImageGeneration,
+  streamImagesTypeProblems,
+  streamImagesValueChecks,
+} from './stream-images-rules';
 import { PlacedResource, environmentProblems, importToBe } from '../core/environment-rules';
 import { validationError } from '../core/errors';
 import { checkImportAttributes, importedIdentity } from '../core/imported-resource';
@@ -16,12 +26,14 @@ import { durationProblem, enumProblem, shapeProblem, typeProblem } from '../core
 import { applyRemovalPolicy, removalPolicyProblem } from '../core/removal-policy-rules';
 import { checkTagsWhenValidated } from '../core/tag-rules';
 import { claimUniqueName } from '../core/unique-names';
+import { STREAM_CONFIGURATION_RESOURCE_TYPE, StreamConfigurationProperty } from '../handler-shared/stream-configuration-rules';
 import {
   dataRetentionProblem,
   deviceNameProblem,
   mediaTypeProblem,
   streamNameProblem,
 } from '../handler-shared/stream-rules';
+import { SignalingChannelProvider } from '../signaling-channel/signaling-channel-provider';
 
 /**
  * Where a stream stores its media by default.
@@ -346,6 +358,25 @@ export interface StreamProps {
    * DynamoDB tables): deleting a stream deletes its media
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Images the service extracts from the stream's tagged fragments and delivers to an S3 bucket (automated
+   * image generation), applied by the stack's provider function after the stream is created, changed in place,
+   * and removed with the stream's configuration resource. `grantWrite` then grants `s3:PutObject` on the
+   * bucket's prefix (and the bucket's key, if any), which the documentation asks of the PutMedia caller.
+   *
+   * @default - no images
+   */
+  readonly images?: StreamImages;
+
+  /**
+   * The SNS topic (standard, not FIFO; in the stream's region) that the service publishes to when a fragment
+   * carries the notification tag (`AWS_KINESISVIDEO_NOTIFICATION`), applied by the stack's provider function.
+   * `grantWrite` then grants `sns:Publish` on it (and the topic's key, if any).
+   *
+   * @default - no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
@@ -406,6 +437,12 @@ export class Stream extends StreamBase {
 
   protected readonly grantResourceArns: string[];
 
+  /** The stream's image generation, if any. */
+  public readonly images?: StreamImages;
+
+  /** The topic the stream's notifications go to, if any. */
+  public readonly notificationTopic?: sns.ITopic;
+
   constructor(scope: Construct, id: string, props: StreamProps = {}) {
     super(scope, id, { physicalName: props.streamName });
 
@@ -431,6 +468,41 @@ export class Stream extends StreamBase {
     // The name you chose, where a stack in another environment refers to it; Ref (the name) otherwise.
     this.streamName = this.getResourceNameAttribute(resource.ref);
     this.grantResourceArns = [this.streamArn];
+    this.images = props.images;
+    this.notificationTopic = props.notificationTopic;
+    if (props.images !== undefined || props.notificationTopic !== undefined) {
+      this.addImagesAndNotifications(props.images, props.notificationTopic);
+    }
+  }
+
+  /**
+   * What a producer needs to send media with PutMedia (see `IStream.grantWrite`), and, with `images` or
+   * `notificationTopic`, what the documentation asks of the PutMedia caller to deliver them: `s3:PutObject` on
+   * the bucket's prefix, `sns:Publish` on the topic, and their keys' use.
+   */
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    const grant = super.grantWrite(grantee);
+    return grantImageAndNotificationDelivery(grantee, grant, this.images, this.notificationTopic, this.encryptionKey);
+  }
+
+  /**
+   * A custom resource of its own (`<id>/ImagesAndNotifications`), not a property of the stream: CloudFormation's
+   * stream has no such property. It refers to the stream's ARN, so CloudFormation creates it after the stream,
+   * and a replaced stream gets a new one; the provider function of the stack applies it.
+   */
+  private addImagesAndNotifications(images: StreamImages | undefined, topic: sns.ITopic | undefined): void {
+    const provider = SignalingChannelProvider.of(this);
+    const resource = new CfnResource(this, 'ImagesAndNotifications', {
+      type: STREAM_CONFIGURATION_RESOURCE_TYPE,
+      properties: {
+        ServiceToken: provider.serviceToken,
+        ServiceTimeout: provider.serviceTimeoutSeconds,
+        [StreamConfigurationProperty.STREAM_ARN]: this.streamArn,
+        [StreamConfigurationProperty.IMAGES]: images ? renderImageGeneration(images, Stack.of(this).region) : undefined,
+        [StreamConfigurationProperty.NOTIFICATION_TOPIC_ARN]: topic?.topicArn,
+      },
+    });
+    provider.addStreamConfiguration(resource, this);
   }
 
   private validateProps(props: StreamProps): void {
@@ -443,6 +515,8 @@ export class Stream extends StreamBase {
         enumProblem('storageTier', props.storageTier, Object.values(StreamStorageTier)),
         removalPolicyProblem(STREAM, props.removalPolicy),
         shapeProblem('encryptionKey', props.encryptionKey, 'a KMS key (kms.IKey)', ['keyArn', 'grant']),
+        ...streamImagesTypeProblems(props.images),
+        notificationTopicTypeProblem(props.notificationTopic),
       ],
       tags: props.tags,
       values: () => [
@@ -450,8 +524,13 @@ export class Stream extends StreamBase {
         ['dataRetention', props.dataRetention?.toHours({ integral: false }), dataRetentionProblem],
         ['mediaType', props.mediaType, mediaTypeProblem],
         ['deviceName', props.deviceName, deviceNameProblem],
+        ...streamImagesValueChecks(props.images),
       ],
-      relations: () => encryptionKeyProblems(this, props.encryptionKey),
+      relations: () => [
+        ...encryptionKeyProblems(this, props.encryptionKey),
+        ...imagesAndNotificationsRelationProblems(this, props.images, props.notificationTopic,
+          (props.dataRetention ?? Duration.hours(24)).toHours({ integral: false })),
+      ],
     });
   }
 }

@@ -320,6 +320,6 @@ describe('the provider serves its resource types only', () => {
 
     expect(kvs.calls()).toHaveLength(0);
     expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `no-resource:${REQUEST_ID}` });
-    expect(response.Reason).toBe("Unknown ResourceType 'Custom::Other': this provider serves Custom::KinesisVideoSignalingChannel");
+    expect(response.Reason).toBe("Unknown ResourceType 'Custom::Other': this provider serves Custom::KinesisVideoSignalingChannel, Custom::KinesisVideoStreamConfiguration");
   });
 });

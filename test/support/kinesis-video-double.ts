@@ -18,6 +18,9 @@
  *   POST /deleteSignalingChannel    POST /ListTagsForResource        POST /TagResource
  *   POST /UntagResource             POST /updateMediaStorageConfiguration
  *   POST /describeMediaStorageConfiguration                         POST /describeMappedResourceConfiguration
+ *   POST /describeImageGenerationConfiguration   POST /updateImageGenerationConfiguration
+ *   POST /describeNotificationConfiguration      POST /updateNotificationConfiguration
+ *     (a stream's images and notifications: kinesis-video-stream-configuration.ts)
  *
  * Semantics kept from the service (see shared/reference/kvs-signaling-api-notes.md):
  * - Create answers at once with the ARN; the channel is CREATING, then ACTIVE. Update: UPDATING, then ACTIVE.
@@ -100,8 +103,9 @@
  *   kvs.setTransitions(partial)       change durations for transitions that start from now on
  *   kvs.putChannel / updateOutOfBand / deleteOutOfBand / tagOutOfBand
  *                                     act as another client of the same account (bypassing faults)
- *   kvs.putStream({ name, dataRetentionInHours }) / kvs.streams()
- *                                     a stream, as another client created it; streams and what each records
+ *   kvs.putStream({ name, dataRetentionInHours, status }) / kvs.streams()
+ *                                     a stream, as another client created it; streams, what each records, and
+ *                                     their image generation and notification configurations
  *   kvs.stop()
  */
 import * as http from 'http';
@@ -325,7 +329,7 @@ export class KinesisVideoDouble {
   }
 
   /** Put a stream in place, as another client created it (a new ARN each time a name is put again). */
-  public putStream(stream: { name: string; region?: string; dataRetentionInHours: number; createdAt?: number }): StreamSnapshot {
+  public putStream(stream: Parameters<KinesisVideoState['putStream']>[0]): StreamSnapshot {
     return this.state.putStream(stream);
   }
 

@@ -51,7 +51,8 @@ export function authorizationPlan(
     return { createdAt, requests: [{ action, resource, context }, ...tagging] };
   }
 
-  if (operation === 'DescribeMappedResourceConfiguration') {
+  // The stream's configuration calls act on the stream, named as DescribeMappedResourceConfiguration names it.
+  if (operation === 'DescribeMappedResourceConfiguration' || /^(Describe|Update)(ImageGeneration|Notification)Configuration$/.test(operation)) {
     const name = stringOrUndefined(input.StreamName);
     const arn = stringOrUndefined(input.StreamARN);
     const stream = state.findStream(region, arn, name);

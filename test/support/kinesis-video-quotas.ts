@@ -20,6 +20,12 @@ export const SERVICE_QUOTAS: Readonly<Record<KinesisVideoOperation, Quota>> = {
   DescribeMediaStorageConfiguration: { perAccount: 50, perChannel: 5 },
   // Not on the quota page: taken to be like the other Describe-style calls of the stream's side.
   DescribeMappedResourceConfiguration: { perAccount: 50 },
+  // The developer guide's control-plane quota table: 50 TPS per account, 5 per stream (hard). The two Update calls
+  // are not in the rows found: taken to be the same. Counted per stream (`perChannel` counts the stream's name).
+  DescribeImageGenerationConfiguration: { perAccount: 50, perChannel: 5 },
+  UpdateImageGenerationConfiguration: { perAccount: 50, perChannel: 5 },
+  DescribeNotificationConfiguration: { perAccount: 50, perChannel: 5 },
+  UpdateNotificationConfiguration: { perAccount: 50, perChannel: 5 },
 };
 
 const QUOTA_WINDOW_MS = 1_000;
@@ -56,7 +62,8 @@ export class QuotaMeter {
     const accountCalls = recent(`${region} ${operation}`);
     if (accountCalls.length >= quota.perAccount) return 'account';
     // The channel's name, whether the call names it or gives its ARN (`...:channel/<name>/<time>`).
-    const channelName = input.ChannelName ?? String(input.ChannelARN ?? input.ResourceARN ?? '').split('/')[1];
+    // The configuration calls name a stream the same ways (StreamName, `...:stream/<name>/<time>`).
+    const channelName = input.ChannelName ?? input.StreamName ?? String(input.ChannelARN ?? input.ResourceARN ?? input.StreamARN ?? '').split('/')[1];
     const channelCalls = quota.perChannel !== undefined && channelName !== undefined
       ? recent(`${region} ${operation} ${String(channelName)}`)
       : undefined;

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'crypto';
 import { CHANNEL_ARN, CHANNEL_NAME, checkTagKey, MAX_TAGS_PER_CALL, MAX_TAGS_PER_CHANNEL, messageTtlOf, tagListOf, VERSION } from './kinesis-video-input-rules';
+import { applyStreamConfiguration, ConfigurableStream } from './kinesis-video-stream-configuration';
 import { Input, invalidArgument, KinesisVideoOperation, optionalString, requiredString, ServiceError } from './kinesis-video-wire';
 import { CHANNEL_NAME_MAX_LENGTH } from '../../src/handler-shared/signaling-channel-rules';
 
@@ -45,6 +46,10 @@ export interface StreamSnapshot {
   readonly dataRetentionInHours: number;
   /** The ARN of the channel that records into it, if one does. */
   readonly mappedChannelArn?: string;
+  readonly status: ConfigurableStream['status'];
+  /** The configurations the Update calls set (as given), if any. */
+  readonly imageGeneration?: Record<string, unknown>;
+  readonly notification?: Record<string, unknown>;
 }
 
 /** How the service behaves, as the double's options set it. */
@@ -71,7 +76,7 @@ export interface ChannelRecord {
   mediaStorageStreamArn?: string;
 }
 
-export interface StreamRecord {
+export interface StreamRecord extends ConfigurableStream {
   name: string;
   arn: string;
   region: string;
@@ -179,7 +184,7 @@ export class KinesisVideoState {
   }
 
   /** Put a stream in place, as another client created it (a new ARN each time a name is put again). */
-  public putStream(stream: { name: string; region?: string; dataRetentionInHours: number; createdAt?: number }): StreamSnapshot {
+  public putStream(stream: { name: string; region?: string; dataRetentionInHours: number; createdAt?: number; status?: ConfigurableStream['status'] }): StreamSnapshot {
     const region = stream.region ?? 'us-east-1';
     // `createdAt` fixes the ARN's creation time: a stack synthesized before the double started can name it.
     const createdAt = stream.createdAt ?? Math.max(Date.now(), this.lastCreatedAt + 1);
@@ -189,6 +194,7 @@ export class KinesisVideoState {
       arn: `arn:${partitionOf(region)}:kinesisvideo:${region}:${this.accountId}:stream/${stream.name}/${createdAt}`,
       region,
       dataRetentionInHours: stream.dataRetentionInHours,
+      status: stream.status ?? 'ACTIVE',
     };
     this.streamRecords.set(recordKey(region, stream.name), record);
     return this.streamSnapshot(record);
@@ -218,6 +224,11 @@ export class KinesisVideoState {
       case 'UpdateMediaStorageConfiguration': return this.updateMediaStorage(input, region);
       case 'DescribeMediaStorageConfiguration': return this.describeMediaStorage(input, region);
       case 'DescribeMappedResourceConfiguration': return this.describeMappedResource(input, region);
+      case 'DescribeImageGenerationConfiguration':
+      case 'UpdateImageGenerationConfiguration':
+      case 'DescribeNotificationConfiguration':
+      case 'UpdateNotificationConfiguration':
+        return applyStreamConfiguration(operation, input, this.findStream(region, optionalString(input, 'StreamARN'), optionalString(input, 'StreamName')));
     }
   }
 
@@ -427,6 +438,9 @@ export class KinesisVideoState {
       region: record.region,
       dataRetentionInHours: record.dataRetentionInHours,
       mappedChannelArn: this.channelRecording(record.arn)?.arn,
+      status: record.status,
+      imageGeneration: record.imageGeneration,
+      notification: record.notification,
     };
   }
 

@@ -16,7 +16,11 @@ export type KinesisVideoOperation =
   | 'UntagResource'
   | 'UpdateMediaStorageConfiguration'
   | 'DescribeMediaStorageConfiguration'
-  | 'DescribeMappedResourceConfiguration';
+  | 'DescribeMappedResourceConfiguration'
+  | 'DescribeImageGenerationConfiguration'
+  | 'UpdateImageGenerationConfiguration'
+  | 'DescribeNotificationConfiguration'
+  | 'UpdateNotificationConfiguration';
 
 /** Request paths, exactly as the SDK's restJson1 serializer writes them. */
 export const OPERATION_BY_PATH: Readonly<Record<string, KinesisVideoOperation>> = {
@@ -30,6 +34,10 @@ export const OPERATION_BY_PATH: Readonly<Record<string, KinesisVideoOperation>> 
   '/updateMediaStorageConfiguration': 'UpdateMediaStorageConfiguration',
   '/describeMediaStorageConfiguration': 'DescribeMediaStorageConfiguration',
   '/describeMappedResourceConfiguration': 'DescribeMappedResourceConfiguration',
+  '/describeImageGenerationConfiguration': 'DescribeImageGenerationConfiguration',
+  '/updateImageGenerationConfiguration': 'UpdateImageGenerationConfiguration',
+  '/describeNotificationConfiguration': 'DescribeNotificationConfiguration',
+  '/updateNotificationConfiguration': 'UpdateNotificationConfiguration',
 };
 
 /** A request's JSON body. */

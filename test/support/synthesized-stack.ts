@@ -164,6 +164,34 @@ interface ResolveContext {
   readonly functionArn: (logicalId: string) => string;
 }
 
+/**
+ * What CloudFormation creates for the user's resources that a custom resource names, as `deployedNameOf` names
+ * them (a generated name: `<stack name>-<logical id>`, lower case for buckets), and a stream's ARN ends with
+ * `DEPLOYED_STREAM_CREATED_AT`: an e2e suite puts the stream in the Kinesis Video double under that ARN.
+ */
+export const DEPLOYED_STREAM_CREATED_AT = 1_700_000_000_000;
+
+export function deployedNameOf(stackName: string, logicalId: string, resource: { Type: string; Properties?: Record<string, unknown> }): string {
+  const given = resource.Properties?.Name;
+  if (typeof given === 'string') return given;
+  const generated = `${stackName}-${logicalId}`;
+  return resource.Type === 'AWS::S3::Bucket' ? generated.toLowerCase() : generated;
+}
+
+function deployedAttribute(ctx: ResolveContext, logicalId: string, attribute: 'Ref' | 'Arn'): string | undefined {
+  const resource = ctx.template.Resources[logicalId];
+  if (resource === undefined) return undefined;
+  const name = deployedNameOf(ctx.stackName, logicalId, resource as { Type: string; Properties?: Record<string, unknown> });
+  switch (`${resource.Type} ${attribute}`) {
+    case 'AWS::KinesisVideo::Stream Ref': return name;
+    case 'AWS::KinesisVideo::Stream Arn': return `arn:aws:kinesisvideo:${ctx.region}:${ctx.account}:stream/${name}/${DEPLOYED_STREAM_CREATED_AT}`;
+    case 'AWS::S3::Bucket Ref': return name;
+    case 'AWS::S3::Bucket Arn': return `arn:aws:s3:::${name}`;
+    case 'AWS::SNS::Topic Ref': return `arn:aws:sns:${ctx.region}:${ctx.account}:${name}`;
+    default: return undefined;
+  }
+}
+
 /** The intrinsics a custom resource's properties use here; anything else is a test that needs more. */
 function resolveIntrinsics(value: unknown, ctx: ResolveContext): unknown {
   if (Array.isArray(value)) return value.map(item => resolveIntrinsics(item, ctx));
@@ -179,6 +207,8 @@ function resolveIntrinsics(value: unknown, ctx: ResolveContext): unknown {
       'AWS::URLSuffix': 'amazonaws.com',
     };
     if (name in pseudo) return pseudo[name];
+    const deployed = deployedAttribute(ctx, name, 'Ref');
+    if (deployed !== undefined) return deployed;
     if (name === 'AWS::StackId' && ctx.stackId !== undefined) return ctx.stackId;
     if (ctx.template.Parameters?.[name]) {
       const given = ctx.parameters[name] ?? ctx.template.Parameters[name].Default;
@@ -195,6 +225,8 @@ function resolveIntrinsics(value: unknown, ctx: ResolveContext): unknown {
     if (ctx.template.Resources[logicalId]?.Type === 'AWS::Logs::LogGroup' && attribute === 'Arn') {
       return `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:${ctx.stackName}-${logicalId}:*`;
     }
+    const deployed = attribute === 'Arn' ? deployedAttribute(ctx, logicalId, 'Arn') : undefined;
+    if (deployed !== undefined) return deployed;
     throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} at test time`);
   }
   if (entries.length === 1 && entries[0][0] === 'Fn::Join') {
