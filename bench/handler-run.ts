@@ -34,12 +34,14 @@ export class HandlerBench {
 
   private constructor(public readonly kvs: KinesisVideoDouble, public readonly cfn: CloudFormationDouble) {}
 
-  /** A custom resource of one stack, every event run by the bundled handler on `runtime`. */
-  public resource(logicalResourceId: string, runtime: NodeRuntime): CustomResourceUnderTest<TimedInvocation> {
+  /** A custom resource of one stack (a channel unless `resourceType` says), every event run by the bundled handler on `runtime`. */
+  public resource(
+    logicalResourceId: string, runtime: NodeRuntime, resourceType = SIGNALING_CHANNEL_RESOURCE_TYPE,
+  ): CustomResourceUnderTest<TimedInvocation> {
     return this.cfn.customResource({
       stackName: 'BenchStack',
       logicalResourceId,
-      resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
+      resourceType,
       serviceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:signaling-channel-handler`,
       invoke: event => this.invoke(event, runtime),
     });
@@ -92,4 +94,11 @@ export function describeFailure(what: string, timed: TimedInvocation, status: st
   return `${what}: the handler answered ${status ?? 'nothing'}${reason ? ` (${reason})` : ''}; ` +
     `invocation ${timed.invocation.outcome}${timed.invocation.error ? `: ${timed.invocation.error}` : ''}; ` +
     `last log lines: ${timed.invocation.logs.trim().split('\n').slice(-3).join(' | ')}`;
+}
+
+/** How many calls of each operation an invocation made. */
+export function callsByOperation(timed: TimedInvocation): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of timed.calls) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+  return counts;
 }

@@ -5,7 +5,7 @@
  * a second or two. For each: the API calls made, the time from the event to the response, and how long
  * after the channel turned ACTIVE (or was gone) the response came.
  */
-import { describeFailure, HandlerBench, TimedInvocation } from './handler-run';
+import { callsByOperation, describeFailure, HandlerBench, TimedInvocation } from './handler-run';
 import { median } from './synth';
 import { ChannelProperty } from '../src/handler-shared/handler-contract';
 import type { Exchange } from '../test/support/custom-resource-under-test';
@@ -163,7 +163,7 @@ function summarize(name: ScenarioName, runs: Sample[]): LifecycleScenario {
     name,
     apiCalls: median(calls),
     apiCallsRange: [Math.min(...calls), Math.max(...calls)],
-    callsByOperation: countBy(middle.timed.calls.map(call => call.operation)),
+    callsByOperation: callsByOperation(middle.timed),
     responseMs: median(runs.map(run => run.responseMs)),
     responseMaxMs: Math.max(...runs.map(run => run.responseMs)),
     transitionMs: transition.ms,
@@ -186,10 +186,4 @@ function summarize(name: ScenarioName, runs: Sample[]): LifecycleScenario {
 function describeIntervals(calls: RecordedCall[]): number[] {
   const describes = calls.filter(call => call.operation === 'DescribeSignalingChannel').map(call => call.receivedAt);
   return describes.slice(1).map((at, i) => at - describes[i]);
-}
-
-function countBy(items: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[item] = (counts[item] ?? 0) + 1;
-  return counts;
 }

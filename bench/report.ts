@@ -12,6 +12,7 @@ import { IAM_ROLE_INLINE_POLICY_LIMIT } from './footprint';
 import type { LifecycleResult } from './lifecycle';
 import { mediaStorageSection, MediaStorageResult } from './media-storage';
 import type { WayResult } from './results';
+import { streamImagesSection, StreamImagesResult } from './stream-images';
 import { CLOUDFORMATION_RESOURCE_LIMIT } from './synth';
 import type { TargetVerdict } from './targets';
 import { LINEAR_TOLERANCE, Trend } from './trend';
@@ -33,6 +34,8 @@ export interface BenchResults {
   readonly fleetSkipped?: string;
   readonly mediaStorage?: MediaStorageResult;
   readonly mediaStorageSkipped?: string;
+  readonly streamImages?: StreamImagesResult;
+  readonly streamImagesSkipped?: string;
   readonly targets: TargetVerdict[];
   /** os.loadavg() (1, 5, 15 minutes) when the run started and ended: other work on the machine skews wall times. */
   readonly loadAverageAtStart: number[];
@@ -57,6 +60,7 @@ export function renderReport(results: BenchResults): string {
     ...trendSection(results, native),
     ...fleetSection(results.fleet, results.fleetSkipped),
     ...mediaStorageSection(results.mediaStorage, results.mediaStorageSkipped),
+    ...streamImagesSection(results.streamImages, results.streamImagesSkipped),
     ...targetsSection(results),
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * The benchmark: `npx projen bench` bundles the handler, then runs this. It measures synth, footprint,
- * the handler asset, cold start, lifecycle latency and a fleet deployed at once, judges the targets, prints the report and writes
- * it to docs/benchmarks.md.
+ * the handler asset, cold start, lifecycle latency, a fleet deployed at once, media storage and stream images,
+ * judges the targets, prints the report and writes it to docs/benchmarks.md.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +14,7 @@ import { measureLifecycle } from './lifecycle';
 import { measureMediaStorage } from './media-storage';
 import { BenchResults, renderReport } from './report';
 import type { WayResult } from './results';
+import { measureStreamImages, streamImagesTargets } from './stream-images';
 import { measureSynth, resourceBudget, warmUp } from './synth';
 import { judgeTargets } from './targets';
 import { anatomyOf, trendOf } from './trend';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
   const coldStart = await optional('cold start', measureColdStart);
   const lifecycle = await optional('lifecycle', measureLifecycle);
   const mediaStorage = await optional('media storage', measureMediaStorage);
+  const streamImages = await optional('stream images', () => measureStreamImages(progress));
   const library = ways.find(result => result.way.id === 'library')!;
   const fleet = await optional('fleet', () => measureFleet([FLEET_N, library.budget.nMax], progress));
 
@@ -85,9 +87,12 @@ async function main(): Promise<void> {
     fleetSkipped: fleet.skipped,
     mediaStorage: mediaStorage.value,
     mediaStorageSkipped: mediaStorage.skipped,
+    streamImages: streamImages.value,
+    streamImagesSkipped: streamImages.skipped,
     targets: [
       ...judgeTargets({ library: byId('library'), native: byId('native'), asset, lifecycle: lifecycle.value }),
       ...fleetTargets(fleet.value),
+      ...streamImagesTargets(streamImages.value),
     ],
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg(),

@@ -4,10 +4,12 @@
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnSignalingChannel } from 'aws-cdk-lib/aws-kinesisvideo';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { SignalingChannel, Stream } from '../src';
 import { AwsCustomResourceChannel } from './aws-custom-resource-channel';
 
-export type WayId = 'library' | 'native' | 'awsCustomResource' | 'libraryRecording';
+export type WayId = 'library' | 'native' | 'awsCustomResource' | 'libraryRecording' | 'streams' | 'streamsWithImages';
 
 export interface Way {
   readonly id: WayId;
@@ -83,6 +85,35 @@ export const LIBRARY_RECORDING: Way = {
         messageTtl: Duration.seconds(MESSAGE_TTL_SECONDS),
         tags: TAGS,
         mediaStorage: { stream },
+      });
+    }
+  },
+};
+
+/**
+ * N streams of this library, without images and notifications: the baseline of bench/stream-images.ts. Not
+ * one of WAYS (they declare channels, not streams); `addChannels` adds streams here.
+ */
+export const STREAMS: Way = {
+  id: 'streams',
+  label: 'this library, Streams',
+  addChannels(stack, n) {
+    for (let i = 1; i <= n; i++) new Stream(stack, `Stream${i}`, { dataRetention: Duration.hours(24) });
+  },
+};
+
+/** The same streams, each sending thumbnails to one bucket (a key prefix each) and notifications to one topic. */
+export const STREAMS_WITH_IMAGES: Way = {
+  id: 'streamsWithImages',
+  label: 'this library, Streams with images and notifications',
+  addChannels(stack, n) {
+    const bucket = new s3.Bucket(stack, 'Thumbnails');
+    const topic = new sns.Topic(stack, 'Events');
+    for (let i = 1; i <= n; i++) {
+      new Stream(stack, `Stream${i}`, {
+        dataRetention: Duration.hours(24),
+        images: { bucket, keyPrefix: `stream-${i}/` },
+        notificationTopic: topic,
       });
     }
   },

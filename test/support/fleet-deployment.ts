@@ -1,6 +1,11 @@
 /**
  * A stack of many channels deployed at once, as CloudFormation deploys it: every channel's Create together,
- * every channel's Update together after a `Tags.of` change, every Delete together. The bundled handler runs
+ * every channel's Update together after a `Tags.of` change, every Delete together. The cameras are either
+ * signaling channels alone or, with `cameras: 'recording'` or `'recordingWithImages'`, a `CameraFleet`'s
+ * recording cameras (each a stream, with its images and notifications or not, and a channel recording into
+ * it): then every custom resource
+ * of the stack (channels and stream configurations) is deployed at once, after CloudFormation has created
+ * the streams they refer to, and every call is authorized by the provider role's policy. The bundled handler runs
  * in a `LambdaFleet`, against a Kinesis Video double that enforces the service's quotas, and each phase is
  * measured: wall time, calls by operation, throttled calls, the peak calls per second of each operation, the
  * calls each channel cost, and the resources that failed. The end-to-end fleet test asserts on it; the
@@ -13,8 +18,11 @@
  * template's EventInvokeConfig sets for the function; each phase then also reports the longest wait, the
  * events dropped unrun, and the latest answer counted from the event's signing (CloudFormation's clock).
  */
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CloudFormationDouble, CustomResourceEvent } from './cloudformation-double';
 import { CustomResourceUnderTest, StackOperation } from './custom-resource-under-test';
 import { KinesisVideoDouble, RecordedCall } from './kinesis-video-double';
@@ -23,27 +31,62 @@ import { KinesisVideoOperation } from './kinesis-video-wire';
 import { AsyncDelivery, asyncInvokeSettings, LambdaAsyncQueue } from './lambda-async-queue';
 import { FleetInvocation, LambdaFleet } from './lambda-fleet';
 import { NodeRuntime } from './lambda-process';
-import { runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
-import { SignalingChannel } from '../../src';
+import { DEPLOYED_STREAM_CREATED_AT, deployedNameOf, runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
+import { CameraFleet, SignalingChannel } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
+import { STREAM_CONFIGURATION_RESOURCE_TYPE } from '../../src/handler-shared/stream-configuration-rules';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const FLEET_STACK_NAME = 'CameraFleet';
 
 /**
- * The versions of the fleet's app, deployed in this order: `retagged` adds a tag with `Tags.of(stack)`, and
- * `oneTtlChanged` is `retagged` with one channel's TTL changed.
+ * The versions of the fleet's app: `retagged` adds a tag with `Tags.of(stack)`; `oneTtlChanged` is `retagged`
+ * with one channel's TTL changed (channels alone); `imagesChanged` is `retagged` with the fleet-wide
+ * sampling interval of the cameras' images changed (recording cameras with images).
  */
-export type FleetVersion = 'initial' | 'retagged' | 'oneTtlChanged';
+export type FleetVersion = 'initial' | 'retagged' | 'oneTtlChanged' | 'imagesChanged';
+
+/**
+ * What each camera of the fleet declares: a signaling channel alone; a `CameraFleet` camera recording into
+ * its stream; the same with the stream's images and notifications.
+ */
+export type FleetCameras = 'channel' | 'recording' | 'recordingWithImages';
+
+const VERSIONS: Record<FleetCameras, FleetVersion[]> = {
+  channel: ['initial', 'retagged', 'oneTtlChanged'],
+  recording: ['initial', 'retagged'],
+  recordingWithImages: ['initial', 'retagged', 'imagesChanged'],
+};
+
+/** The custom resources the provider function serves. */
+const CUSTOM_RESOURCE_TYPES = [SIGNALING_CHANNEL_RESOURCE_TYPE, STREAM_CONFIGURATION_RESOURCE_TYPE];
 
 /** The channel whose TTL `oneTtlChanged` changes. */
 const LONE_CHANNEL_ID = 'Camera0';
 
-function declareFleet(stack: Stack, channels: number, version: FleetVersion): void {
+function declareChannels(stack: Stack, channels: number, version: FleetVersion): void {
   for (let i = 0; i < channels; i++) {
     const ttl = version === 'oneTtlChanged' && `Camera${i}` === LONE_CHANNEL_ID ? 45 : 30;
     new SignalingChannel(stack, `Camera${i}`, { messageTtl: Duration.seconds(ttl) });
   }
+}
+
+/** A CameraFleet whose cameras all record; with images, thumbnails to one bucket and notifications to one topic. */
+function declareRecordingCameras(stack: Stack, cameras: number, version: FleetVersion, withImages: boolean): void {
+  const fleet = new CameraFleet(stack, 'Fleet', withImages ? {
+    cameraImages: {
+      bucket: new s3.Bucket(stack, 'Thumbnails'),
+      keyPrefix: 'cameras/',
+      samplingInterval: Duration.seconds(version === 'imagesChanged' ? 5 : 1),
+    },
+    cameraNotificationTopic: new sns.Topic(stack, 'Events'),
+  } : {});
+  for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { record: true });
+}
+
+function declareFleet(stack: Stack, cameras: FleetCameras, count: number, version: FleetVersion): void {
+  if (cameras === 'channel') declareChannels(stack, count, version);
+  else declareRecordingCameras(stack, count, version, cameras === 'recordingWithImages');
   Tags.of(stack).add('fleet', 'cameras');
   if (version !== 'initial') {
     // A Tags.of change: every channel's Tags change in one deployment.
@@ -51,8 +94,17 @@ function declareFleet(stack: Stack, channels: number, version: FleetVersion): vo
   }
 }
 
+/** Every custom resource of the stack that the provider function serves, by logical ID. */
+function customResourcesOf(stack: SynthesizedStack): Record<string, { type: string; properties: Record<string, unknown> }> {
+  return Object.fromEntries(CUSTOM_RESOURCE_TYPES.flatMap(type =>
+    Object.entries(stack.customResources(type)).map(([logicalId, properties]) => [logicalId, { type, properties }])));
+}
+
 export interface FleetOptions {
+  /** How many cameras the stack declares. */
   readonly channels: number;
+  /** What each camera declares. @default 'channel' */
+  readonly cameras?: FleetCameras;
   readonly runtime: NodeRuntime;
   /** How long each CREATING, UPDATING and DELETING lasts in the double. */
   readonly transitionMs: number;
@@ -87,6 +139,7 @@ export type FleetDelivery = AsyncDelivery<CustomResourceEvent, FleetInvocation>;
 /** What one phase of the deployment did. */
 export interface PhaseResult {
   readonly phase: string;
+  /** The custom resources the phase ran: channels, and stream configurations of recording cameras. */
   readonly channels: number;
   /** From the first event to the last response. */
   readonly wallMs: number;
@@ -98,7 +151,10 @@ export interface PhaseResult {
   readonly throttled: number;
   /** The most calls of each operation sent within any 1,000 ms (throttled ones included). */
   readonly peakPerSecond: Partial<Record<KinesisVideoOperation, number>>;
-  /** Calls per channel: the most any channel cost, and the mean. */
+  /**
+   * Calls per channel (or stream, for a stream configuration's calls): the most any one cost, and the mean
+   * over the phase's resources.
+   */
   readonly maxCallsPerChannel: number;
   readonly meanCallsPerChannel: number;
   /** The longest an event of the phase waited in Lambda's queue before its first run. */
@@ -118,23 +174,31 @@ export interface PhaseResult {
 export class FleetDeployment {
   public static async start(options: FleetOptions): Promise<FleetDeployment> {
     const stackName = options.stackName ?? FLEET_STACK_NAME;
-    const versions = Object.fromEntries((['initial', 'retagged', 'oneTtlChanged'] as FleetVersion[]).map(version => [
+    const cameras = options.cameras ?? 'channel';
+    const versions = Object.fromEntries(VERSIONS[cameras].map(version => [
       version,
-      synthesizeStack(stackName, { env: ENV }, stack => declareFleet(stack, options.channels, version)),
-    ])) as Record<FleetVersion, SynthesizedStack>;
+      synthesizeStack(stackName, { env: ENV }, stack => declareFleet(stack, cameras, options.channels, version)),
+    ])) as Partial<Record<FleetVersion, SynthesizedStack>> & { initial: SynthesizedStack };
     const { kvs, cfn } = options.doubles ?? await startDoubles(options);
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
     const fleet = await LambdaFleet.start(runOnDoubles(fn, options.runtime, { kvs, cfn }), options.workers);
     const queue = new LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>(event => fleet.invoke(event), options.concurrency === undefined
       ? { maxRetryAttempts: 0 }
       : { concurrency: options.concurrency, ...asyncInvokeSettings(versions.initial, fn) });
-    return new FleetDeployment(versions, kvs, cfn, fleet, queue, options.startJitterMs ?? 0, stackName, options.doubles === undefined);
+    const stackId = `arn:aws:cloudformation:${ENV.region}:${ENV.account}:stack/${stackName}/${randomUUID()}`;
+    if (cameras !== 'channel') {
+      // One stack in the account: IAM holds every call to the provider role's policy for this stack.
+      kvs.setIdentityPolicy(versions.initial.functionRolePolicy(SIGNALING_CHANNEL_RESOURCE_TYPE, stackId));
+    }
+    return new FleetDeployment(versions, kvs, cfn, fleet, queue, options.startJitterMs ?? 0, stackName, stackId, options.doubles === undefined);
   }
 
+  /** Every custom resource of the stack the provider function serves, by logical ID. */
   public readonly resources: Record<string, CustomResourceUnderTest<FleetDelivery>>;
 
   private constructor(
-    public readonly versions: Record<FleetVersion, SynthesizedStack>,
+    /** The versions of the app this fleet's cameras have (VERSIONS). */
+    public readonly versions: Partial<Record<FleetVersion, SynthesizedStack>> & { readonly initial: SynthesizedStack },
     public readonly kvs: KinesisVideoDouble,
     public readonly cfn: CloudFormationDouble,
     public readonly fleet: LambdaFleet,
@@ -142,16 +206,18 @@ export class FleetDeployment {
     public readonly queue: LambdaAsyncQueue<CustomResourceEvent, FleetInvocation>,
     startJitterMs: number,
     stackName: string,
+    stackId: string,
     private readonly ownsDoubles: boolean,
   ) {
     const startLate = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
-    this.resources = Object.fromEntries(Object.keys(versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE)).map(logicalId => [
+    this.resources = Object.fromEntries(Object.entries(customResourcesOf(versions.initial)).map(([logicalId, { type }]) => [
       logicalId,
       cfn.customResource({
         stackName,
+        stackId,
         logicalResourceId: logicalId,
-        resourceType: SIGNALING_CHANNEL_RESOURCE_TYPE,
+        resourceType: type,
         serviceToken: fn.arn,
         invoke: async event => {
           if (startJitterMs > 0) await startLate(Math.random() * startJitterMs);
@@ -166,21 +232,34 @@ export class FleetDeployment {
     return Object.keys(this.resources).find(id => id.startsWith(LONE_CHANNEL_ID) && /^[0-9A-F]{8}$/.test(id.slice(LONE_CHANNEL_ID.length)))!;
   }
 
-  /** Stack create: every channel at once. */
+  /**
+   * Stack create: CloudFormation first creates the streams (native resources, which the double is given
+   * as deployed), then every custom resource at once, since they refer only to the streams.
+   */
   public create(): Promise<PhaseResult> {
-    const properties = this.versions.initial.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE);
-    return this.phase('create', Object.keys(this.resources), id => this.resources[id].create(properties[id]));
+    for (const [logicalId, resource] of Object.entries(this.versions.initial.template.Resources)) {
+      if (resource.Type !== 'AWS::KinesisVideo::Stream') continue;
+      this.kvs.putStream({
+        name: deployedNameOf(this.versions.initial.stackName, logicalId, resource),
+        createdAt: DEPLOYED_STREAM_CREATED_AT,
+        dataRetentionInHours: (resource.Properties?.DataRetentionInHours as number | undefined) ?? 0,
+      });
+    }
+    const resources = customResourcesOf(this.versions.initial);
+    return this.phase('create', Object.keys(this.resources), id => this.resources[id].create(resources[id].properties));
   }
 
-  /** Stack update to `version`: CloudFormation updates only the channels whose properties changed. */
+  /** Stack update to `version`: CloudFormation updates only the resources whose properties changed. */
   public update(version: FleetVersion): Promise<PhaseResult> {
-    const properties = this.versions[version].customResources(SIGNALING_CHANNEL_RESOURCE_TYPE);
+    const stack = this.versions[version];
+    if (stack === undefined) throw new Error(`this fleet's cameras have no version ${version}: ${Object.keys(this.versions).join(', ')}`);
+    const resources = customResourcesOf(stack);
     const changed = Object.keys(this.resources)
-      .filter(id => JSON.stringify(properties[id]) !== JSON.stringify(this.resources[id].properties));
-    return this.phase(`update to ${version}`, changed, id => this.resources[id].update(properties[id]));
+      .filter(id => JSON.stringify(resources[id].properties) !== JSON.stringify(this.resources[id].properties));
+    return this.phase(`update to ${version}`, changed, id => this.resources[id].update(resources[id].properties));
   }
 
-  /** Stack delete: every channel at once. */
+  /** Stack delete: every custom resource at once (the streams, deleted after them, are CloudFormation's own). */
   public delete(): Promise<PhaseResult> {
     return this.phase('delete', Object.keys(this.resources), id => this.resources[id].delete());
   }
@@ -305,7 +384,9 @@ function callFigures(calls: readonly RecordedCall[], channels: number) {
   const operations = [...new Set(calls.map(call => call.operation))].filter((op): op is KinesisVideoOperation => op in SERVICE_QUOTAS);
   const perChannel = new Map<string, number>();
   for (const call of calls) {
-    const name = String(call.input.ChannelName ?? String(call.input.ChannelARN ?? call.input.ResourceARN ?? '').split('/')[1]);
+    // channel/<name> or stream/<name>: a channel and its stream share the camera's name.
+    const name = call.input.ChannelName !== undefined ? `channel/${call.input.ChannelName}`
+      : String(call.input.ChannelARN ?? call.input.ResourceARN ?? call.input.StreamARN ?? '').split(':').at(-1)!.split('/').slice(0, 2).join('/');
     perChannel.set(name, (perChannel.get(name) ?? 0) + 1);
   }
   return {
