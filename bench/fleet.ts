@@ -12,10 +12,10 @@ import { KinesisVideoOperation } from '../test/support/kinesis-video-wire';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 
 /** The service's transitions, and the latency of every call, in the double. */
-const TRANSITION_MS = 1_500;
+export const TRANSITION_MS = 1_500;
 const LATENCY_MS = 20;
 /** Each invocation starts up to this much after its event, as Lambda's cold starts and queue spread them. */
-const START_JITTER_MS = 1_000;
+export const START_JITTER_MS = 1_000;
 /** What the quotas allow a stack to reach: the 50-a-second create, update, delete and tag quotas. */
 const IDEAL_CALLS_PER_SECOND = 50;
 /** Targets. */
@@ -59,7 +59,7 @@ export async function measureFleet(sizes: number[], progress: (message: string) 
   let lone: LoneUpdate | undefined;
   for (const n of sizes) {
     const deployment = await FleetDeployment.start({
-      channels: n, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS,
+      cameras: n, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS,
     });
     try {
       const phases: MeasuredPhase[] = [];
@@ -83,7 +83,7 @@ export async function measureFleet(sizes: number[], progress: (message: string) 
   const together: FleetResult['together'] = [];
   for (const k of TOGETHER_STACKS) {
     const deployment = await StacksDeployedTogether.start(k, {
-      channels: TOGETHER_N, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS,
+      cameras: TOGETHER_N, runtime, transitionMs: TRANSITION_MS, latencyMs: LATENCY_MS, startJitterMs: START_JITTER_MS,
     });
     try {
       const phases: MeasuredPhase[] = [];
@@ -120,8 +120,8 @@ async function measureLoneUpdate(deployment: FleetDeployment): Promise<LoneUpdat
   const callsBefore = deployment.kvs.calls.length;
   const eventAt = Date.now();
   const phase = await deployment.update('oneTtlChanged');
-  if (phase.channels !== 1 || phase.failures.length > 0) {
-    throw new Error(`the lone TTL update changed ${phase.channels} channels, ${phase.failures.length} failed: ${phase.failures.join('; ')}`);
+  if (phase.resources !== 1 || phase.failures.length > 0) {
+    throw new Error(`the lone TTL update changed ${phase.resources} channels, ${phase.failures.length} failed: ${phase.failures.join('; ')}`);
   }
   const calls = deployment.kvs.calls.slice(callsBefore);
   const update = calls.find(call => call.operation === 'UpdateSignalingChannel' && call.httpStatus === 200)!;
@@ -156,7 +156,7 @@ export function fleetSection(fleet: FleetResult | undefined, skipped: string | u
       const peaks = Object.entries(phase.peakPerSecond)
         .map(([op, peak]) => `${op} ${peak} (${SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount})`).join(', ');
       lines.push(`| ${n} | ${phase.phase} | ${(phase.wallMs / 1000).toFixed(1)} | ${(phase.idealMs / 1000).toFixed(1)} | ` +
-        `${(phase.wallMs / phase.idealMs).toFixed(2)} | ${phase.calls} | ${phase.maxCallsPerChannel} / ${phase.meanCallsPerChannel.toFixed(2)} | ` +
+        `${(phase.wallMs / phase.idealMs).toFixed(2)} | ${phase.calls} | ${phase.maxCallsPerResource} / ${phase.meanCallsPerResource.toFixed(2)} | ` +
         `${phase.throttled} | ${phase.failures.length} | ${peaks} |`);
     }
   }
@@ -199,7 +199,7 @@ export function fleetTargets(fleet: FleetResult | undefined): TargetVerdict[] {
   const overQuota = phases.flatMap(phase => Object.entries(phase.peakPerSecond)
     .filter(([op, peak]) => op !== 'DescribeSignalingChannel' && peak! > SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount)
     .map(([op, peak]) => `${op} ${peak}/s at N = ${phase.n}, ${phase.phase}`));
-  const worstCalls = Math.max(...atNMax.map(phase => phase.maxCallsPerChannel));
+  const worstCalls = Math.max(...atNMax.map(phase => phase.maxCallsPerResource));
   const worstRatio = atNMax.reduce((a, b) => (b.wallMs / b.idealMs > a.wallMs / a.idealMs ? b : a));
   const failed = phases.reduce((total, phase) => total + phase.failures.length, 0);
   return [
@@ -223,7 +223,7 @@ export function fleetTargets(fleet: FleetResult | undefined): TargetVerdict[] {
     },
     {
       target: `calls per channel per phase at N_max ≤ ${CALLS_PER_CHANNEL_TARGET}`,
-      measured: atNMax.map(phase => `${phase.phase} ${phase.maxCallsPerChannel}`).join(', '),
+      measured: atNMax.map(phase => `${phase.phase} ${phase.maxCallsPerResource}`).join(', '),
       met: worstCalls <= CALLS_PER_CHANNEL_TARGET,
       why: 'a transition outlasted the looks planned for it',
     },

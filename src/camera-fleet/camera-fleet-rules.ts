@@ -91,16 +91,18 @@ export function certificateArnProblem(arn: string): string | undefined {
 /** The resources one camera adds to its stack. */
 export interface CameraResourceCount {
   readonly records: boolean;
+  /** Its stream has images or a notification topic. */
+  readonly configuresStream: boolean;
   readonly hasCertificate: boolean;
 }
 
 /**
  * An `AWS::IoT::Thing` and a `Custom::KinesisVideoSignalingChannel`; an `AWS::KinesisVideo::Stream` when it
- * records; an `AWS::IoT::ThingPrincipalAttachment` and an `AWS::IoT::PolicyPrincipalAttachment` when it has a
- * certificate.
+ * records, and a `Custom::KinesisVideoStreamConfiguration` when that stream has images or notifications; an
+ * `AWS::IoT::ThingPrincipalAttachment` and an `AWS::IoT::PolicyPrincipalAttachment` when it has a certificate.
  */
 export function resourcesPerCamera(camera: CameraResourceCount): number {
-  return 2 + (camera.records ? 1 : 0) + (camera.hasCertificate ? 2 : 0);
+  return 2 + (camera.records ? 1 : 0) + (camera.configuresStream ? 1 : 0) + (camera.hasCertificate ? 2 : 0);
 }
 
 /** CloudFormation's quota of resources in one stack, which aws-cdk-lib also enforces at synth. */

@@ -329,10 +329,15 @@ export abstract class CameraFleetBase extends Resource implements ICameraFleet {
     const metadata = stack.node.tryGetContext(VERSION_REPORTING_CONTEXT) ? 1 : 0;
     const count = metadata + stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
     if (count <= limit) return;
-    const added = resourcesPerCamera({ records: camera.stream !== undefined, hasCertificate: options.certificateArn !== undefined });
+    const added = resourcesPerCamera({
+      records: camera.stream !== undefined,
+      configuresStream: camera.stream?.images !== undefined || camera.stream?.notificationTopic !== undefined,
+      hasCertificate: options.certificateArn !== undefined,
+    });
     throw validationError(camera, `camera '${camera.cameraName}' brings stack ${stack.node.path} to ${count} resources, ` +
       `more than the ${limit} CloudFormation allows in one stack (this camera adds ${added}: a thing and a channel, ` +
-      'a stream when it records, two certificate attachments when it has a certificate). Add further cameras in another ' +
+      'a stream when it records and its configuration when the stream has images or notifications, two certificate ' +
+      'attachments when it has a certificate). Add further cameras in another ' +
       'stack, through CameraFleet.fromCameraFleetAttributes, or register devices with AWS IoT fleet provisioning');
   }
 }

@@ -1,4 +1,6 @@
 import { App, CfnResource, Duration, RemovalPolicies, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CameraFleet, CameraOptions } from '../../src';
 
 const CERTIFICATE = `arn:aws:iot:eu-west-1:123456789012:cert/${'ab'.repeat(32)}`;
@@ -181,7 +183,8 @@ describe('the stack\'s 500 resources', () => {
     for (let index = 0; index < 246; index++) fleet.addCamera(`camera-${index}`);
     expect(() => fleet.addCamera('camera-246')).toThrow(
       "FleetStack/Cameras/camera-246: camera 'camera-246' brings stack FleetStack to 501 resources, more than the 500 CloudFormation allows " +
-      'in one stack (this camera adds 2: a thing and a channel, a stream when it records, two certificate attachments when it has a certificate). ' +
+      'in one stack (this camera adds 2: a thing and a channel, a stream when it records and its configuration when the stream has images or ' +
+      'notifications, two certificate attachments when it has a certificate). ' +
       'Add further cameras in another stack, through CameraFleet.fromCameraFleetAttributes, or register devices with AWS IoT fleet provisioning');
   });
 
@@ -199,6 +202,25 @@ describe('the stack\'s 500 resources', () => {
     const certificate = (index: number) => `arn:aws:iot:eu-west-1:123456789012:cert/${index.toString(16).padStart(64, '0')}`;
     for (let index = 0; index < 98; index++) fleet.addCamera(`camera-${index}`, { record: true, certificateArn: certificate(index) });
     expect(() => fleet.addCamera('camera-98', { record: true, certificateArn: certificate(98) })).toThrow(/brings stack FleetStack to 502 resources.*this camera adds 5/);
+  });
+
+  test('recording cameras with images and notifications add 4 each: 122 fit beside the bucket, the topic and the fleet role\'s policy', () => {
+    // The fleet's 3, the provider's 3, CDKMetadata, the bucket, the topic and the fleet role's DefaultPolicy (the
+    // cameras' delivery grants): 10 + 4 per camera (thing, channel, stream, stream configuration) <= 500.
+    const recordingFleetWithImages = (cameras: number) => {
+      const app = new App({ analyticsReporting: true });
+      const stack = new Stack(app, 'FleetStack');
+      const fleet = new CameraFleet(stack, 'Cameras', {
+        cameraImages: { bucket: new s3.Bucket(stack, 'Thumbnails') },
+        cameraNotificationTopic: new sns.Topic(stack, 'Events'),
+      });
+      for (let index = 0; index < cameras; index++) fleet.addCamera(`camera-${index}`, { record: true });
+      return { app, stack, fleet };
+    };
+    const fitting = recordingFleetWithImages(122);
+    expect(Object.keys(fitting.app.synth().getStackByName(fitting.stack.stackName).template.Resources)).toHaveLength(498);
+    expect(() => recordingFleetWithImages(122).fleet.addCamera('camera-122', { record: true }))
+      .toThrow(/brings stack FleetStack to 502 resources.*this camera adds 4/);
   });
 
   test('the stack resource limit of the context applies', () => {

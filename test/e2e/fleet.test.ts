@@ -7,40 +7,23 @@
  * to connect) at most a third of the account's 300 a second, every other operation within its quota, and a
  * few calls per channel. Wall time is the benchmark's business (`npx projen bench`), not a test's.
  */
-import { FleetDeployment, PhaseResult } from '../support/fleet-deployment';
-import { SERVICE_QUOTAS } from '../support/kinesis-video-quotas';
+import { FleetDeployment } from '../support/fleet-deployment';
+import { expectWithinQuotas } from '../support/fleet-expectations';
 import { HANDLER_RUNTIMES } from '../support/lambda-process';
 
 const CHANNELS = 100;
 /** The service's transitions, as the benchmark models them. */
 const TRANSITION_MS = 1_500;
-/** A third of the account's 300 Describes a second: the rest is the cameras'. */
-const DESCRIBE_PEAK_LIMIT = 100;
-/** A create needs two (Create, one Describe); nothing may need more than four. */
-const MAX_CALLS_PER_CHANNEL = 4;
 /**
  * Invocations start up to this much after their events, as Lambda's cold starts spread them: the stack's
  * requests must keep to their slots however late each one starts.
  */
 const START_JITTER_MS = 1_000;
 
-
-function expectWithinQuotas(result: PhaseResult): void {
-  const summary = JSON.stringify(result);
-  expect({ phase: result.phase, failures: result.failures }).toEqual({ phase: result.phase, failures: [] });
-  expect({ phase: result.phase, throttled: result.throttled, summary }).toMatchObject({ throttled: 0 });
-  expect(result.peakPerSecond.DescribeSignalingChannel ?? 0).toBeLessThanOrEqual(DESCRIBE_PEAK_LIMIT);
-  for (const [operation, peak] of Object.entries(result.peakPerSecond)) {
-    expect({ operation, peak: peak! <= SERVICE_QUOTAS[operation as keyof typeof SERVICE_QUOTAS].perAccount })
-      .toEqual({ operation, peak: true });
-  }
-  expect(result.maxCallsPerChannel).toBeLessThanOrEqual(MAX_CALLS_PER_CHANNEL);
-}
-
 describe.each(HANDLER_RUNTIMES)('a stack of 100 channels deployed at once, on %s', (_label, loadRuntime) => {
   test('create, Tags.of change and delete stay within the quotas, and leave the service as the stack says', async () => {
     const deployment = await FleetDeployment.start({
-      channels: CHANNELS, runtime: await loadRuntime(), transitionMs: TRANSITION_MS, startJitterMs: START_JITTER_MS,
+      cameras: CHANNELS, runtime: await loadRuntime(), transitionMs: TRANSITION_MS, startJitterMs: START_JITTER_MS,
     });
     try {
       const create = await deployment.create();
@@ -50,7 +33,7 @@ describe.each(HANDLER_RUNTIMES)('a stack of 100 channels deployed at once, on %s
 
       const retag = await deployment.update('retagged');
       expectWithinQuotas(retag);
-      expect(retag.channels).toBe(CHANNELS);
+      expect(retag.resources).toBe(CHANNELS);
       expect(deployment.kvs.channels().every(channel => channel.tags.firmware === '2.1' && channel.tags.fleet === 'cameras')).toBe(true);
 
       const remove = await deployment.delete();

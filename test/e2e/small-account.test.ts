@@ -135,7 +135,7 @@ describe('the doubles a small account is played with', () => {
 });
 
 function report(result: PhaseResult): void {
-  console.log(`small account (Lambda concurrency ${CONCURRENCY}), ${result.channels} channels, ${result.phase}: ` +
+  console.log(`small account (Lambda concurrency ${CONCURRENCY}), ${result.resources} channels, ${result.phase}: ` +
     `${(result.wallMs / 1000).toFixed(1)} s wall, longest wait in Lambda's queue ${(result.maxQueueWaitMs / 1000).toFixed(1)} s, ` +
     `latest answer ${(result.slowestAnswerMs / 1000).toFixed(1)} s after signing, peak ${result.peakConcurrency} running, ` +
     `${result.calls} calls, ${result.throttled} throttled, ${result.expired} dropped, ${result.failures.length} failed`);
@@ -162,7 +162,7 @@ function serviceTimeoutOf(deployment: FleetDeployment): number {
 describe.each(HANDLER_RUNTIMES.slice(0, 1))('a stack of 60 channels in an account whose Lambda concurrency is 10, on %s', (_label, loadRuntime) => {
   test('create and delete: every request answered SUCCESS within the ServiceTimeout, the service as the stack says', async () => {
     const deployment = await FleetDeployment.start({
-      channels: CHANNELS, runtime: await loadRuntime(), transitionMs: TRANSITION_MS, concurrency: CONCURRENCY,
+      cameras: CHANNELS, runtime: await loadRuntime(), transitionMs: TRANSITION_MS, concurrency: CONCURRENCY,
     });
     try {
       console.log(`small account: Lambda's queue keeps events ${deployment.queue.settings.maxEventAgeSeconds} s, ` +

@@ -42,7 +42,7 @@ function expectNoStorm(result: PhaseResult): void {
 
 test(`${STACKS} stacks of ${CHANNELS_PER_STACK} channels of the same code, created, re-tagged and deleted at once: no storm of retries`, async () => {
   const deployment = await StacksDeployedTogether.start(STACKS, {
-    channels: CHANNELS_PER_STACK, runtime: await lambdaRuntimeNode(), transitionMs: TRANSITION_MS,
+    cameras: CHANNELS_PER_STACK, runtime: await lambdaRuntimeNode(), transitionMs: TRANSITION_MS,
   });
   try {
     const create = await deployment.create();

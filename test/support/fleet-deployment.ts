@@ -1,7 +1,7 @@
 /**
  * A stack of many channels deployed at once, as CloudFormation deploys it: every channel's Create together,
  * every channel's Update together after a `Tags.of` change, every Delete together. The cameras are either
- * signaling channels alone or, with `cameras: 'recording'` or `'recordingWithImages'`, a `CameraFleet`'s
+ * signaling channels alone or, with `camera: 'recording'` or `'recordingWithImages'`, a `CameraFleet`'s
  * recording cameras (each a stream, with its images and notifications or not, and a channel recording into
  * it): then every custom resource
  * of the stack (channels and stream configurations) is deployed at once, after CloudFormation has created
@@ -31,7 +31,7 @@ import { KinesisVideoOperation } from './kinesis-video-wire';
 import { AsyncDelivery, asyncInvokeSettings, LambdaAsyncQueue } from './lambda-async-queue';
 import { FleetInvocation, LambdaFleet } from './lambda-fleet';
 import { NodeRuntime } from './lambda-process';
-import { DEPLOYED_STREAM_CREATED_AT, deployedNameOf, runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
+import { runOnDoubles, synthesizeStack, SynthesizedStack } from './synthesized-stack';
 import { CameraFleet, SignalingChannel } from '../../src';
 import { SIGNALING_CHANNEL_RESOURCE_TYPE } from '../../src/handler-shared/handler-contract';
 import { STREAM_CONFIGURATION_RESOURCE_TYPE } from '../../src/handler-shared/stream-configuration-rules';
@@ -50,9 +50,9 @@ export type FleetVersion = 'initial' | 'retagged' | 'oneTtlChanged' | 'imagesCha
  * What each camera of the fleet declares: a signaling channel alone; a `CameraFleet` camera recording into
  * its stream; the same with the stream's images and notifications.
  */
-export type FleetCameras = 'channel' | 'recording' | 'recordingWithImages';
+export type CameraKind = 'channel' | 'recording' | 'recordingWithImages';
 
-const VERSIONS: Record<FleetCameras, FleetVersion[]> = {
+const VERSIONS: Record<CameraKind, FleetVersion[]> = {
   channel: ['initial', 'retagged', 'oneTtlChanged'],
   recording: ['initial', 'retagged'],
   recordingWithImages: ['initial', 'retagged', 'imagesChanged'],
@@ -84,9 +84,9 @@ function declareRecordingCameras(stack: Stack, cameras: number, version: FleetVe
   for (let i = 0; i < cameras; i++) fleet.addCamera(`camera-${i}`, { record: true });
 }
 
-function declareFleet(stack: Stack, cameras: FleetCameras, count: number, version: FleetVersion): void {
-  if (cameras === 'channel') declareChannels(stack, count, version);
-  else declareRecordingCameras(stack, count, version, cameras === 'recordingWithImages');
+function declareFleet(stack: Stack, camera: CameraKind, cameras: number, version: FleetVersion): void {
+  if (camera === 'channel') declareChannels(stack, cameras, version);
+  else declareRecordingCameras(stack, cameras, version, camera === 'recordingWithImages');
   Tags.of(stack).add('fleet', 'cameras');
   if (version !== 'initial') {
     // A Tags.of change: every channel's Tags change in one deployment.
@@ -102,9 +102,9 @@ function customResourcesOf(stack: SynthesizedStack): Record<string, { type: stri
 
 export interface FleetOptions {
   /** How many cameras the stack declares. */
-  readonly channels: number;
+  readonly cameras: number;
   /** What each camera declares. @default 'channel' */
-  readonly cameras?: FleetCameras;
+  readonly camera?: CameraKind;
   readonly runtime: NodeRuntime;
   /** How long each CREATING, UPDATING and DELETING lasts in the double. */
   readonly transitionMs: number;
@@ -140,7 +140,7 @@ export type FleetDelivery = AsyncDelivery<CustomResourceEvent, FleetInvocation>;
 export interface PhaseResult {
   readonly phase: string;
   /** The custom resources the phase ran: channels, and stream configurations of recording cameras. */
-  readonly channels: number;
+  readonly resources: number;
   /** From the first event to the last response. */
   readonly wallMs: number;
   /** Logical IDs whose request did not answer SUCCESS, with the Reason. */
@@ -155,8 +155,8 @@ export interface PhaseResult {
    * Calls per channel (or stream, for a stream configuration's calls): the most any one cost, and the mean
    * over the phase's resources.
    */
-  readonly maxCallsPerChannel: number;
-  readonly meanCallsPerChannel: number;
+  readonly maxCallsPerResource: number;
+  readonly meanCallsPerResource: number;
   /** The longest an event of the phase waited in Lambda's queue before its first run. */
   readonly maxQueueWaitMs: number;
   /** Events of the phase Lambda dropped unrun, older than the maximum event age at their turn. */
@@ -174,10 +174,10 @@ export interface PhaseResult {
 export class FleetDeployment {
   public static async start(options: FleetOptions): Promise<FleetDeployment> {
     const stackName = options.stackName ?? FLEET_STACK_NAME;
-    const cameras = options.cameras ?? 'channel';
-    const versions = Object.fromEntries(VERSIONS[cameras].map(version => [
+    const camera = options.camera ?? 'channel';
+    const versions = Object.fromEntries(VERSIONS[camera].map(version => [
       version,
-      synthesizeStack(stackName, { env: ENV }, stack => declareFleet(stack, cameras, options.channels, version)),
+      synthesizeStack(stackName, { env: ENV }, stack => declareFleet(stack, camera, options.cameras, version)),
     ])) as Partial<Record<FleetVersion, SynthesizedStack>> & { initial: SynthesizedStack };
     const { kvs, cfn } = options.doubles ?? await startDoubles(options);
     const fn = versions.initial.serviceFunction(SIGNALING_CHANNEL_RESOURCE_TYPE);
@@ -186,8 +186,9 @@ export class FleetDeployment {
       ? { maxRetryAttempts: 0 }
       : { concurrency: options.concurrency, ...asyncInvokeSettings(versions.initial, fn) });
     const stackId = `arn:aws:cloudformation:${ENV.region}:${ENV.account}:stack/${stackName}/${randomUUID()}`;
-    if (cameras !== 'channel') {
-      // One stack in the account: IAM holds every call to the provider role's policy for this stack.
+    if (camera !== 'channel') {
+      // One stack in the account: IAM holds every call to the provider role's policy for this stack. Set once:
+      // no version changes a camera, so every version's policy is the initial one's.
       kvs.setIdentityPolicy(versions.initial.functionRolePolicy(SIGNALING_CHANNEL_RESOURCE_TYPE, stackId));
     }
     return new FleetDeployment(versions, kvs, cfn, fleet, queue, options.startJitterMs ?? 0, stackName, stackId, options.doubles === undefined);
@@ -237,14 +238,7 @@ export class FleetDeployment {
    * as deployed), then every custom resource at once, since they refer only to the streams.
    */
   public create(): Promise<PhaseResult> {
-    for (const [logicalId, resource] of Object.entries(this.versions.initial.template.Resources)) {
-      if (resource.Type !== 'AWS::KinesisVideo::Stream') continue;
-      this.kvs.putStream({
-        name: deployedNameOf(this.versions.initial.stackName, logicalId, resource),
-        createdAt: DEPLOYED_STREAM_CREATED_AT,
-        dataRetentionInHours: (resource.Properties?.DataRetentionInHours as number | undefined) ?? 0,
-      });
-    }
+    for (const stream of this.versions.initial.deployedStreams()) this.kvs.putStream(stream);
     const resources = customResourcesOf(this.versions.initial);
     return this.phase('create', Object.keys(this.resources), id => this.resources[id].create(resources[id].properties));
   }
@@ -288,7 +282,7 @@ export class FleetDeployment {
     });
     return {
       phase,
-      channels: logicalIds.length,
+      resources: logicalIds.length,
       wallMs,
       failures: outcomes.filter(({ operation }) => !operation.succeeded).map(({ id, operation }) => {
         const { response, invocation } = operation.first;
@@ -354,14 +348,14 @@ export class StacksDeployedTogether {
     const startedAt = Date.now();
     const results = await Promise.all(this.stacks.map(run));
     const wallMs = Date.now() - startedAt;
-    const channels = results.reduce((total, result) => total + result.channels, 0);
+    const resources = results.reduce((total, result) => total + result.resources, 0);
     return {
       phase: results[0].phase,
-      channels,
+      resources,
       wallMs,
       failures: results.flatMap((result, k) => result.failures.map(failure => `stack ${k}: ${failure}`)),
       // Measured over the account: every stack's calls together.
-      ...callFigures(this.kvs.calls.slice(callsBefore), channels),
+      ...callFigures(this.kvs.calls.slice(callsBefore), resources),
       maxQueueWaitMs: Math.max(...results.map(result => result.maxQueueWaitMs)),
       expired: results.reduce((total, result) => total + result.expired, 0),
       peakConcurrency: results.reduce((total, result) => total + result.peakConcurrency, 0),
@@ -380,21 +374,21 @@ async function startDoubles(options: Pick<FleetOptions, 'transitionMs' | 'latenc
 }
 
 /** The call figures of a phase, from the calls the double received during it. */
-function callFigures(calls: readonly RecordedCall[], channels: number) {
+function callFigures(calls: readonly RecordedCall[], resources: number) {
   const operations = [...new Set(calls.map(call => call.operation))].filter((op): op is KinesisVideoOperation => op in SERVICE_QUOTAS);
-  const perChannel = new Map<string, number>();
+  const perResource = new Map<string, number>();
   for (const call of calls) {
     // channel/<name> or stream/<name>: a channel and its stream share the camera's name.
     const name = call.input.ChannelName !== undefined ? `channel/${call.input.ChannelName}`
       : String(call.input.ChannelARN ?? call.input.ResourceARN ?? call.input.StreamARN ?? '').split(':').at(-1)!.split('/').slice(0, 2).join('/');
-    perChannel.set(name, (perChannel.get(name) ?? 0) + 1);
+    perResource.set(name, (perResource.get(name) ?? 0) + 1);
   }
   return {
     calls: calls.length,
     callsByOperation: Object.fromEntries(operations.map(op => [op, calls.filter(call => call.operation === op).length])),
     throttled: calls.filter(call => call.throttledBy !== undefined).length,
     peakPerSecond: Object.fromEntries(operations.map(op => [op, peakCallsPerSecond(calls.filter(call => call.operation === op))])),
-    maxCallsPerChannel: Math.max(0, ...perChannel.values()),
-    meanCallsPerChannel: channels === 0 ? 0 : calls.length / channels,
+    maxCallsPerResource: Math.max(0, ...perResource.values()),
+    meanCallsPerResource: resources === 0 ? 0 : calls.length / resources,
   };
 }

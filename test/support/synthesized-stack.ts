@@ -79,6 +79,11 @@ export interface SynthesizedStack {
    * once CloudFormation deployed the stack with id `stackId`: its inline policies' statements, resolved.
    */
   functionRolePolicy(resourceType: string, stackId: string): { Version: string; Statement: unknown[] };
+  /**
+   * The stack's `AWS::KinesisVideo::Stream`s as CloudFormation would have created them (named as
+   * `deployedNameOf`, created at `DEPLOYED_STREAM_CREATED_AT`), for an e2e suite to put in the Kinesis Video double.
+   */
+  deployedStreams(): Array<{ name: string; createdAt: number; dataRetentionInHours: number }>;
 }
 
 /**
@@ -150,7 +155,15 @@ export function synthesizeStack(
     return { Version: '2012-10-17', Statement: policies.flatMap(policy => resolve(policy.PolicyDocument.Statement, stackId) as unknown[]) };
   };
 
-  return { outdir, stackName, account, region, template, customResources, serviceFunction, functionRolePolicy };
+  const deployedStreams = () => Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::KinesisVideo::Stream')
+    .map(([logicalId, resource]) => ({
+      name: deployedNameOf(stackName, logicalId, resource),
+      createdAt: DEPLOYED_STREAM_CREATED_AT,
+      dataRetentionInHours: (resource.Properties?.DataRetentionInHours as number | undefined) ?? 0,
+    }));
+
+  return { outdir, stackName, account, region, template, customResources, serviceFunction, functionRolePolicy, deployedStreams };
 }
 
 interface ResolveContext {
