@@ -63,8 +63,9 @@ export const FIRST_LOOK_MS = 1_500;
  * quota of UpdateMediaStorageConfiguration, which a request calls at most once at its turn (twice when it
  * switches streams or takes a stream over from another channel of the stack: disable, then enable). The
  * turn is the channel's slot index times this within a cycle of the wall clock: every channel of the stack
- * has a slot, recording or not, so a stack whose channels all record is the worst case (496 channels: a
- * cycle of 62 s), and one with few recording channels among many is spaced wider still.
+ * has a slot, recording or not (and so does every stream configuration), so a stack whose channels all record
+ * is the worst case (496 channels: a cycle of 62 s), and one with few recording channels among many is
+ * spaced wider still.
  */
 export const STORAGE_SLOT_SPACING_MS = 125;
 

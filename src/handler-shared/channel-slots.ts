@@ -9,6 +9,9 @@
  * property (adding a channel would shift the others' ranks and update them all); it writes the sorted
  * hashes of the logical IDs once, in the function's environment, and the handler ranks its own among them.
  *
+ * A stream's configuration (images and notifications) takes a slot in the same table as a channel: "channel"
+ * here stands for every custom resource the function serves.
+ *
  * No aws-cdk-lib imports: esbuild bundles this module into the handler.
  */
 import { createHash } from 'crypto';
@@ -30,7 +33,7 @@ export function renderSlotTable(logicalIds: readonly string[]): string {
 export interface ChannelSlot {
   /** 0 to count - 1; a channel missing from the table (being removed from the stack) gets where it would sort. */
   readonly index: number;
-  /** How many channels the stack holds (at least 1). */
+  /** How many channels (and stream configurations) the stack holds (at least 1). */
   readonly count: number;
 }
 
