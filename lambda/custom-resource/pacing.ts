@@ -132,7 +132,7 @@ export class Pacer {
   private readonly waitedMs: number;
 
   /**
-   * @param slot the channel's place among the stack's channels
+   * @param slot the resource's place among the stack's channels and stream configurations
    * @param signedAt when CloudFormation signed the request (its ResponseURL's `X-Amz-Date`), if known: how
    *   long it waited in Lambda's queue (`QUEUED_BEYOND_CYCLE_MS`)
    */
@@ -141,12 +141,12 @@ export class Pacer {
     this.waitedMs = signedAt === undefined ? 0 : this.startedAt - (signedAt + SIGNING_TIME_RESOLUTION_MS);
   }
 
-  /** Before the request's first call: wait for the channel's slot (once). */
+  /** Before the request's first call: wait for its resource's slot (once). */
   public async untilSlot(deadline: Deadline): Promise<void> {
     if (this.slotReached) return;
     this.slotReached = true;
     await this.untilPhase(deadline, this.clock.now(), SLOT_SPACING_MS,
-      `waiting for this channel's turn among the stack's ${this.slot.count} channels`);
+      `waiting for its turn among the stack's ${this.slot.count} channels and stream configurations`);
   }
 
   /**
@@ -161,7 +161,7 @@ export class Pacer {
     this.storageTurnTaken = true;
     const earliest = afterCreate ? Math.max(this.clock.now(), this.startedAt + STORAGE_AFTER_CREATE_MS) : this.clock.now();
     await this.untilPhase(deadline, earliest, STORAGE_SLOT_SPACING_MS,
-      `waiting for this channel's media storage turn among the stack's ${this.slot.count} channels`);
+      `waiting for this channel's media storage turn among the stack's ${this.slot.count} channels and stream configurations`);
   }
 
   private async untilPhase(deadline: Deadline, earliest: number, spacingMs: number, what: string): Promise<void> {
