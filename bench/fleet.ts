@@ -153,8 +153,7 @@ export function fleetSection(fleet: FleetResult | undefined, skipped: string | u
   ];
   for (const { n, phases } of fleet.stacks) {
     for (const phase of phases) {
-      const peaks = Object.entries(phase.peakPerSecond)
-        .map(([op, peak]) => `${op} ${peak} (${SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount})`).join(', ');
+      const peaks = peaksWithQuotas(phase);
       lines.push(`| ${n} | ${phase.phase} | ${(phase.wallMs / 1000).toFixed(1)} | ${(phase.idealMs / 1000).toFixed(1)} | ` +
         `${(phase.wallMs / phase.idealMs).toFixed(2)} | ${phase.calls} | ${phase.maxCallsPerResource} / ${phase.meanCallsPerResource.toFixed(2)} | ` +
         `${phase.throttled} | ${phase.failures.length} | ${peaks} |`);
@@ -177,8 +176,7 @@ export function fleetSection(fleet: FleetResult | undefined, skipped: string | u
   );
   for (const { k, n, phases } of fleet.together) {
     for (const phase of phases) {
-      const peaks = Object.entries(phase.peakPerSecond)
-        .map(([op, peak]) => `${op} ${peak} (${SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount})`).join(', ');
+      const peaks = peaksWithQuotas(phase);
       lines.push(`| ${k} × ${n} | ${phase.phase} | ${(phase.wallMs / 1000).toFixed(1)} | ${(phase.idealMs / 1000).toFixed(1)} | ` +
         `${(phase.wallMs / phase.idealMs).toFixed(2)} | ${phase.calls} | ${phase.throttled} (${(100 * phase.throttled / phase.calls).toFixed(0)}%) | ` +
         `${phase.failures.length} | ${peaks} |`);
@@ -186,6 +184,19 @@ export function fleetSection(fleet: FleetResult | undefined, skipped: string | u
   }
   lines.push('');
   return lines;
+}
+
+/** A phase's peak calls per second of each operation, with its account quota: "CreateSignalingChannel 41 (50), ...". */
+export function peaksWithQuotas(phase: Pick<PhaseResult, 'peakPerSecond'>): string {
+  return Object.entries(phase.peakPerSecond)
+    .map(([op, peak]) => `${op} ${peak} (${SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount})`).join(', ');
+}
+
+/** The operations whose peak in a phase passed their account quota. */
+export function peaksOverQuota(phase: Pick<PhaseResult, 'peakPerSecond'>): Array<{ operation: KinesisVideoOperation; peak: number }> {
+  return Object.entries(phase.peakPerSecond)
+    .map(([op, peak]) => ({ operation: op as KinesisVideoOperation, peak: peak! }))
+    .filter(({ operation, peak }) => peak > SERVICE_QUOTAS[operation].perAccount);
 }
 
 export function fleetTargets(fleet: FleetResult | undefined): TargetVerdict[] {
@@ -196,9 +207,9 @@ export function fleetTargets(fleet: FleetResult | undefined): TargetVerdict[] {
   const nMax = Math.max(...fleet.stacks.map(stack => stack.n));
   const atNMax = phases.filter(phase => phase.n === nMax);
   const describePeak = Math.max(...phases.map(phase => phase.peakPerSecond.DescribeSignalingChannel ?? 0));
-  const overQuota = phases.flatMap(phase => Object.entries(phase.peakPerSecond)
-    .filter(([op, peak]) => op !== 'DescribeSignalingChannel' && peak! > SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount)
-    .map(([op, peak]) => `${op} ${peak}/s at N = ${phase.n}, ${phase.phase}`));
+  const overQuota = phases.flatMap(phase => peaksOverQuota(phase)
+    .filter(({ operation }) => operation !== 'DescribeSignalingChannel')
+    .map(({ operation, peak }) => `${operation} ${peak}/s at N = ${phase.n}, ${phase.phase}`));
   const worstCalls = Math.max(...atNMax.map(phase => phase.maxCallsPerResource));
   const worstRatio = atNMax.reduce((a, b) => (b.wallMs / b.idealMs > a.wallMs / a.idealMs ? b : a));
   const failed = phases.reduce((total, phase) => total + phase.failures.length, 0);

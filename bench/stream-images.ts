@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import { measureSynthWithAndWithout, RequestSamples, RequestScenario, requestTable, SynthWithAndWithout, synthTable } from './feature-cost';
-import { START_JITTER_MS, TRANSITION_MS } from './fleet';
+import { peaksOverQuota, peaksWithQuotas, START_JITTER_MS, TRANSITION_MS } from './fleet';
 import { HandlerBench } from './handler-run';
 import { LATENCY_MS, TRANSITIONS } from './lifecycle';
 import { REGION, ACCOUNT, STACK_NAME } from './synth';
@@ -15,8 +15,6 @@ import type { TargetVerdict } from './targets';
 import { STREAMS, STREAMS_WITH_IMAGES } from './ways';
 import { STREAM_CONFIGURATION_RESOURCE_TYPE, StreamConfigurationProperty } from '../src/handler-shared/stream-configuration-rules';
 import { CameraKind, FleetDeployment, FleetVersion, PhaseResult } from '../test/support/fleet-deployment';
-import { SERVICE_QUOTAS } from '../test/support/kinesis-video-quotas';
-import { KinesisVideoOperation } from '../test/support/kinesis-video-wire';
 import { lambdaRuntimeNode } from '../test/support/lambda-process';
 import { synthesizeStack } from '../test/support/synthesized-stack';
 
@@ -115,8 +113,9 @@ async function measureCameraFleet(
   };
   try {
     await measure(deployment.create());
-    for (const version of ['retagged', 'imagesChanged'] as FleetVersion[]) {
-      if (deployment.versions[version] !== undefined) await measure(deployment.update(version));
+    // Each later version of this kind of fleet (FleetDeployment's VERSIONS), in order.
+    for (const version of Object.keys(deployment.versions).filter(v => v !== 'initial') as FleetVersion[]) {
+      await measure(deployment.update(version));
     }
     await measure(deployment.delete());
   } finally {
@@ -140,8 +139,7 @@ export function streamImagesSection(result: StreamImagesResult | undefined, skip
     '|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const fleet of result.fleets) {
     for (const phase of fleet.phases) {
-      const peaks = Object.entries(phase.peakPerSecond)
-        .map(([op, peak]) => `${op} ${peak} (${SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount})`).join(', ');
+      const peaks = peaksWithQuotas(phase);
       lines.push(`| ${fleet.cameras}, ${FLEET_LABELS[fleet.camera]} | ${phase.phase} | ${phase.resources} | ${(phase.wallMs / 1000).toFixed(1)} | ` +
         `${phase.calls} | ${(phase.calls / fleet.cameras).toFixed(2)} | ${phase.throttled} | ${phase.failures.length} | ${peaks} |`);
     }
@@ -157,9 +155,8 @@ export function streamImagesTargets(result: StreamImagesResult | undefined): Tar
   if (fleet === undefined) return [{ target, measured: 'not measured', met: false, why: 'the stream images benchmark did not run (see section 8)' }];
   const failed = fleet.phases.reduce((total, phase) => total + phase.failures.length, 0);
   const throttled = fleet.phases.reduce((total, phase) => total + phase.throttled, 0);
-  const overQuota = fleet.phases.flatMap(phase => Object.entries(phase.peakPerSecond)
-    .filter(([op, peak]) => peak! > SERVICE_QUOTAS[op as KinesisVideoOperation].perAccount)
-    .map(([op, peak]) => `${op} ${peak}/s (${phase.phase})`));
+  const overQuota = fleet.phases.flatMap(phase => peaksOverQuota(phase)
+    .map(({ operation, peak }) => `${operation} ${peak}/s (${phase.phase})`));
   const met = failed === 0 && throttled === 0 && overQuota.length === 0;
   return [{
     target,

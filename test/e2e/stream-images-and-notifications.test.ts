@@ -233,9 +233,8 @@ describe.each(HANDLER_RUNTIMES)('stream images and notifications on %s', (_label
     const { kvs, cfn } = await startDoubles({ accountId: ENV.account, transitionMs: 100 });
     doubles.push({ kvs, cfn });
     const [runtime, { fleet }] = await Promise.all([loadRuntime(), synthesizeApps()]);
-    for (let i = 0; i < FLEET_CAMERAS; i++) {
-      kvs.putStream({ name: `camera-${String(i).padStart(2, '0')}`, createdAt: DEPLOYED_STREAM_CREATED_AT, dataRetentionInHours: 24 });
-    }
+    for (const stream of fleet.deployedStreams()) kvs.putStream(stream);
+    expect(kvs.streams()).toHaveLength(FLEET_CAMERAS);
     const stackId = `arn:aws:cloudformation:${ENV.region}:${ENV.account}:stack/FleetStack/0f1e2d3c-0000-11ef-a1b2-0a1b2c3d4e5f`;
     const channels = Object.entries(fleet.customResources(SIGNALING_CHANNEL_RESOURCE_TYPE)).map(([logicalId, properties]) => ({
       resource: channelResource({ kvs, cfn }, {

@@ -3,9 +3,9 @@
  * every channel's Update together after a `Tags.of` change, every Delete together. The cameras are either
  * signaling channels alone or, with `camera: 'recording'` or `'recordingWithImages'`, a `CameraFleet`'s
  * recording cameras (each a stream, with its images and notifications or not, and a channel recording into
- * it): then every custom resource
- * of the stack (channels and stream configurations) is deployed at once, after CloudFormation has created
- * the streams they refer to, and every call is authorized by the provider role's policy. The bundled handler runs
+ * it): then every custom resource of the stack (channels and stream configurations) is deployed at once,
+ * after CloudFormation has created the streams they refer to, and every call is authorized by the provider
+ * role's policy. The bundled handler runs
  * in a `LambdaFleet`, against a Kinesis Video double that enforces the service's quotas, and each phase is
  * measured: wall time, calls by operation, throttled calls, the peak calls per second of each operation, the
  * calls each channel cost, and the resources that failed. The end-to-end fleet test asserts on it; the
